@@ -1,0 +1,128 @@
+// trace_open: user side. Sets the filters, loads through the SDK (which registers the
+// programs and maps), and forwards ring buffer records as events.
+#include <fcntl.h>
+
+#include <chrono>
+#include <cstring>
+#include <optional>
+
+#include <ig/ig.h>
+
+#include "trace_open.h"
+#include "trace_open.skel.h"
+
+namespace {
+
+using ig::FieldType;
+using ig::ParamType;
+using Event = trace_open_event;
+
+std::vector<ig::FlagName> open_flag_names() {
+  std::vector<ig::FlagName> names = {
+      {O_ACCMODE, O_RDONLY, "O_RDONLY"}, {O_ACCMODE, O_WRONLY, "O_WRONLY"},
+      {O_ACCMODE, O_RDWR, "O_RDWR"},
+  };
+  const std::pair<std::uint32_t, const char*> bits[] = {
+      {O_CREAT, "O_CREAT"},       {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
+      {O_TRUNC, "O_TRUNC"},       {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
+      {O_DSYNC, "O_DSYNC"},       {O_ASYNC, "O_ASYNC"},       {O_DIRECT, "O_DIRECT"},
+      {O_LARGEFILE, "O_LARGEFILE"}, {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
+      {O_NOATIME, "O_NOATIME"},   {O_CLOEXEC, "O_CLOEXEC"},   {O_PATH, "O_PATH"},
+      // The kernel's __O_SYNC and __O_TMPFILE bits: O_SYNC and O_TMPFILE are these
+      // plus O_DSYNC and O_DIRECTORY, which are named on their own above.
+      {04000000, "O_SYNC"},       {020000000, "O_TMPFILE"},
+  };
+  for (auto [bit, name] : bits) names.push_back({bit, bit, name});
+  return names;
+}
+
+ig::Description describe() {
+  ig::Field flags = IG_FIELD(Event, flags, FieldType::Flags, "open flags (O_*)");
+  flags.flags = open_flag_names();
+  flags.width = 24;
+  ig::Field path = IG_FIELD(Event, path, FieldType::String, "the path as the caller passed it");
+  return {
+      "trace_open",
+      "1.0.0",
+      "Trace open(), openat() and openat2() system calls",
+      {
+          {"pid", ParamType::Uint, "", "only this process (tgid)"},
+          {"comm", ParamType::String, "", "only processes with this command name (15 characters at most)"},
+          {"failed", ParamType::Bool, "false", "only calls that failed"},
+      },
+      {
+          IG_FIELD(Event, timestamp, FieldType::Timestamp, "wall-clock time the call returned"),
+          IG_FIELD(Event, pid, FieldType::U32, "process id (tgid)"),
+          IG_FIELD(Event, tid, FieldType::U32, "thread id"),
+          IG_FIELD(Event, uid, FieldType::U32, "user id"),
+          IG_FIELD(Event, gid, FieldType::U32, "group id"),
+          IG_FIELD(Event, comm, FieldType::String, "command name of the caller"),
+          IG_FIELD(Event, fd, FieldType::I32, "the returned file descriptor, -1 on failure"),
+          IG_FIELD(Event, error, FieldType::Errno, "the error name (ENOENT, ...), empty on success"),
+          flags,
+          IG_FIELD(Event, mode, FieldType::Octal, "mode for O_CREAT/O_TMPFILE, in octal"),
+          path,
+      },
+      sizeof(Event),
+  };
+}
+
+class TraceOpen final : public ig::Gadget {
+ public:
+  ig::Result<void> start(ig::Context& ctx) override {
+    const ig::Params& params = ctx.params();
+    std::string comm = params.get_string("comm");
+    if (comm.size() >= TRACE_OPEN_COMM_LEN)
+      return ig::make_error("invalid value '" + comm + "' for '--comm': the kernel keeps 15 characters; shorten it");
+    std::uint64_t pid = params.get_uint("pid");
+    if (pid > UINT32_MAX)
+      return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
+
+    auto skel = ig::bpf::Skeleton<trace_open_bpf>::open(ctx);
+    if (!skel) return skel.error();
+    skel_.emplace(std::move(skel).value());
+    trace_open_bpf* s = skel_->get();
+    s->rodata->targ_tgid = static_cast<__u32>(pid);
+    s->rodata->targ_failed = params.get_bool("failed");
+    s->rodata->targ_filter_comm = !comm.empty();
+    std::memcpy(const_cast<char*>(s->rodata->targ_comm), comm.c_str(), comm.size() + 1);
+    // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
+    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_open")) {
+      bpf_program__set_autoload(s->progs.ig_open_e, false);
+      bpf_program__set_autoload(s->progs.ig_open_x, false);
+    }
+    // openat2 arrived in Linux 5.6.
+    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_openat2")) {
+      bpf_program__set_autoload(s->progs.ig_openat2_e, false);
+      bpf_program__set_autoload(s->progs.ig_openat2_x, false);
+    }
+    if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
+
+    auto events = ig::bpf::RingBuffer::open(
+        s->maps.ig_open_events, [&ctx](const void* data, std::size_t size) { ctx.emit(data, size); });
+    if (!events) return events.error();
+    events_.emplace(std::move(events).value());
+    events_->watch(ctx, std::chrono::milliseconds(100), [this, &ctx] { report_lost(ctx); });
+    return {};
+  }
+
+  void stop() noexcept override {
+    events_.reset();
+    skel_.reset();
+  }
+
+ private:
+  void report_lost(ig::Context& ctx) {
+    std::uint64_t lost = __atomic_load_n(&skel_->get()->bss->lost, __ATOMIC_RELAXED);
+    if (lost > lost_reported_) ctx.report_lost(lost - lost_reported_);
+    lost_reported_ = lost;
+  }
+
+  std::optional<ig::bpf::Skeleton<trace_open_bpf>> skel_;
+  std::optional<ig::bpf::RingBuffer> events_;
+  std::uint64_t lost_reported_ = 0;
+};
+
+}  // namespace
+
+IG_PLUGIN(describe(), TraceOpen)

@@ -1,0 +1,220 @@
+#include "cli/run_options.h"
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace ig::host {
+namespace {
+
+// ig run's own options that take a value; used to find the gadget token.
+const char* const kValueOptions[] = {"--name", "-o", "--output", "--timeout", "--fields"};
+
+po::options_description host_options() {
+  po::options_description d("ig run options");
+  d.add_options()
+      ("name", po::value<std::string>(), "instance name (^[a-z0-9_-]{1,32}$)")
+      ("detach", po::bool_switch(), "run in the daemon and return once attached")
+      ("output,o", po::value<std::string>()->default_value("columns"), "columns or json")
+      ("fields", po::value<std::string>(), "comma-separated columns to show, in order")
+      ("timeout", po::value<std::string>(), "stop after this long (e.g. 5, 500ms, 2m)")
+      ("verbose,v", po::bool_switch(), "debug logging, including libbpf's")
+      ("help,h", po::bool_switch(), "show this help");
+  return d;
+}
+
+const char* type_name(ParamType type) {
+  switch (type) {
+    case ParamType::Bool: return "bool";
+    case ParamType::Int: return "int";
+    case ParamType::Uint: return "uint";
+    case ParamType::String: return "string";
+    case ParamType::Duration: return "duration";
+  }
+  return "?";
+}
+
+const char* field_type_name(FieldType type) {
+  switch (type) {
+    case FieldType::U32: return "u32";
+    case FieldType::I32: return "i32";
+    case FieldType::U64: return "u64";
+    case FieldType::I64: return "i64";
+    case FieldType::Bool: return "bool";
+    case FieldType::String: return "string";
+    case FieldType::StringList: return "list";
+    case FieldType::Errno: return "errno";
+    case FieldType::Timestamp: return "time";
+    case FieldType::Flags: return "flags";
+    case FieldType::Octal: return "octal";
+  }
+  return "?";
+}
+
+bool all_digits(const std::string& s, std::size_t from = 0) {
+  if (s.size() <= from) return false;
+  for (std::size_t i = from; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+Result<std::chrono::nanoseconds> parse_duration(const std::string& text) {
+  static const std::pair<const char*, double> units[] = {
+      {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  std::size_t end = 0;
+  while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.')) ++end;
+  std::string number = text.substr(0, end), unit = text.substr(end);
+  double scale = unit.empty() ? 1e9 : 0;
+  for (auto [name, factor] : units)
+    if (unit == name) scale = factor;
+  char* parse_end = nullptr;
+  double value = number.empty() ? 0 : std::strtod(number.c_str(), &parse_end);
+  if (number.empty() || scale == 0 || *parse_end != '\0' || !std::isfinite(value))
+    return make_error("invalid duration '" + text + "'; use e.g. 5, 500ms, 2s, 1m");
+  double ns = value * scale;
+  if (ns < 1 || ns > 1e18) return make_error("invalid duration '" + text + "': it must be positive (and under 30 years)");
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+}
+
+Result<std::string> normalize_param(const Param& param, const std::string& text) {
+  auto bad = [&](const std::string& expected) {
+    return make_error("invalid value '" + text + "' for '--" + param.name + "': expected " + expected);
+  };
+  switch (param.type) {
+    case ParamType::Bool:
+      if (text == "true" || text == "1" || text == "yes") return std::string("true");
+      if (text == "false" || text == "0" || text == "no") return std::string("false");
+      return bad("true or false");
+    case ParamType::Uint: {
+      if (!all_digits(text)) return bad("an unsigned integer, e.g. --" + param.name + " 1234");
+      errno = 0;
+      unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+      if (errno == ERANGE) return bad("an unsigned integer below 2^64");
+      return std::to_string(v);
+    }
+    case ParamType::Int: {
+      if (!all_digits(text, text.starts_with("-") ? 1 : 0)) return bad("an integer, e.g. --" + param.name + " 10");
+      errno = 0;
+      long long v = std::strtoll(text.c_str(), nullptr, 10);
+      if (errno == ERANGE) return bad("an integer in 64 bits");
+      return std::to_string(v);
+    }
+    case ParamType::Duration: {
+      auto d = parse_duration(text);
+      if (!d) return bad("a duration, e.g. 500ms, 2s, 1m");
+      return std::to_string(d.value().count());
+    }
+    case ParamType::String: return text;
+  }
+  return bad("a value");
+}
+
+std::string find_gadget_token(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+    if (!a.starts_with("-") || a == "-") return a;
+    bool takes_value = false;
+    for (const char* opt : kValueOptions)
+      if (a == opt) takes_value = true;
+    if (takes_value) ++i;
+  }
+  return "";
+}
+
+Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& d) {
+  po::options_description all = host_options();
+  po::options_description gadget_opts("parameters");
+  for (const Param& p : d.params) {
+    auto* value = po::value<std::string>();
+    if (p.type == ParamType::Bool) value->implicit_value("true");
+    gadget_opts.add_options()(p.name.c_str(), value, p.help.c_str());
+  }
+  all.add(gadget_opts);
+  po::options_description positional_opt;
+  positional_opt.add_options()("gadget", po::value<std::vector<std::string>>());
+  all.add(positional_opt);
+  po::positional_options_description positional;
+  positional.add("gadget", -1);
+
+  po::variables_map vm;
+  try {
+    auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+    po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    return make_error("unknown option '" + e.get_option_name() + "' for '" + d.name + "'; see 'ig run " + d.name +
+                      " --help'");
+  } catch (const po::error& e) {
+    return make_error(std::string(e.what()) + "; see 'ig run " + d.name + " --help'");
+  }
+
+  RunOptions o;
+  auto positionals = vm.count("gadget") ? vm["gadget"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (positionals.empty()) return make_error("no gadget given; usage: ig run GADGET [options]");
+  o.gadget = positionals[0];
+  if (positionals.size() > 1)
+    return make_error("unexpected argument '" + positionals[1] + "'; parameters are options, see 'ig run " + d.name +
+                      " --help'");
+  o.help = vm["help"].as<bool>();
+  o.verbose = vm["verbose"].as<bool>();
+  o.detach = vm["detach"].as<bool>();
+  if (vm.count("name")) o.name = vm["name"].as<std::string>();
+  auto format = parse_output_format(vm["output"].as<std::string>());
+  if (!format) return format.error();
+  o.output = format.value();
+  if (vm.count("fields")) o.fields = split_commas(vm["fields"].as<std::string>());
+  if (vm.count("timeout")) {
+    auto timeout = parse_duration(vm["timeout"].as<std::string>());
+    if (!timeout) return make_error(timeout.error().message + " for '--timeout'");
+    o.timeout = timeout.value();
+  }
+  for (const Param& p : d.params) {
+    std::string text = vm.count(p.name) ? vm[p.name].as<std::string>() : p.default_value;
+    if (text.empty() && p.type != ParamType::Bool) {
+      o.params[p.name] = "";
+      continue;
+    }
+    auto value = normalize_param(p, text.empty() ? "false" : text);
+    if (!value) return value.error();
+    o.params[p.name] = value.value();
+  }
+  return o;
+}
+
+std::string run_help(const Description& d) {
+  std::ostringstream out;
+  out << "Usage: ig run " << d.name << " [options]\n\n" << d.summary << " (version " << d.version << ")\n\n";
+  out << "Parameters:\n";
+  if (d.params.empty()) out << "  (none)\n";
+  for (const Param& p : d.params) {
+    std::string left = "--" + p.name + (p.type == ParamType::Bool ? "" : " " + std::string(type_name(p.type)));
+    out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << p.help;
+    if (!p.default_value.empty() && p.type != ParamType::Bool) out << " (default " << p.default_value << ")";
+    out << "\n";
+  }
+  out << "\nColumns:\n";
+  for (const Field& f : d.fields) {
+    std::string left = f.name + " (" + field_type_name(f.type) + ")";
+    out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << f.help
+        << (f.hidden ? " [json only unless named in --fields]" : "") << "\n";
+  }
+  out << "\n" << host_options();
+  return out.str();
+}
+
+}  // namespace ig::host

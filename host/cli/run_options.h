@@ -1,0 +1,45 @@
+// `ig run` arguments: ig's own options plus the parameters the plugin declares.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ig/result.h>
+#include <ig/schema.h>
+
+#include "output/record_formatter.h"
+
+namespace ig::host {
+
+struct RunOptions {
+  std::string gadget;
+  std::map<std::string, std::string> params;  // normalised; every declared parameter
+  OutputFormat output = OutputFormat::Columns;
+  std::vector<std::string> fields;
+  std::optional<std::chrono::nanoseconds> timeout;
+  std::string name;
+  bool detach = false;
+  bool help = false;
+  bool verbose = false;
+};
+
+// "500ms", "2s", "1.5m", "1h", "250us", "10ns"; a bare number is seconds. Must be > 0.
+Result<std::chrono::nanoseconds> parse_duration(const std::string& text);
+
+// Check `text` against the parameter's type and return its canonical form.
+Result<std::string> normalize_param(const Param& param, const std::string& text);
+
+// The gadget token: the first argument that is not an option or an option's value.
+// Empty when there is none.
+std::string find_gadget_token(const std::vector<std::string>& args);
+
+// Parse everything after `ig run`, given the plugin's description.
+Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& description);
+
+// `ig run NAME --help`: parameters and the meaning of every column.
+std::string run_help(const Description& description);
+
+}  // namespace ig::host

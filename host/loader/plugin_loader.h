@@ -1,0 +1,54 @@
+// Finding plugins on disk and loading them: ABI version first, entry point second.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+#include <ig/plugin.h>
+#include <ig/result.h>
+
+namespace ig::host {
+
+struct LoadedPlugin {
+  boost::dll::shared_library library;  // declared first, so destroyed last
+  const Plugin* plugin = nullptr;
+  std::filesystem::path path;
+
+  const Description& description() const { return plugin->description; }
+};
+using PluginHandle = std::shared_ptr<const LoadedPlugin>;
+
+// dlopen `path`, check its ABI version against ours, import its entry point and
+// validate the description it returns.
+Result<PluginHandle> load_plugin(const std::filesystem::path& path);
+
+// An empty string when the description is sound, else what is wrong with it.
+std::string check_description(const Description& description);
+
+// Where plugins are looked up by name, in order.
+class PluginCatalog {
+ public:
+  explicit PluginCatalog(std::vector<std::filesystem::path> dirs) : dirs_(std::move(dirs)) {}
+
+  // The build tree's plugin folders when this binary runs from it, else the install dir.
+  static std::vector<std::filesystem::path> default_dirs();
+
+  // A gadget name ("trace_open") or an explicit path to a .so ("./x.so", "/a/b.so").
+  Result<PluginHandle> find(const std::string& name_or_path) const;
+
+  // Every loadable plugin, first in search order winning; problems go to `warnings`.
+  std::vector<PluginHandle> all(std::vector<std::string>& warnings) const;
+
+  const std::vector<std::filesystem::path>& dirs() const { return dirs_; }
+
+ private:
+  std::vector<std::filesystem::path> plugin_files() const;
+  std::vector<std::filesystem::path> dirs_;
+};
+
+bool is_explicit_plugin_path(const std::string& name);
+
+}  // namespace ig::host

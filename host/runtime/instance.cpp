@@ -1,0 +1,181 @@
+#include "runtime/instance.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/log.h"
+
+namespace asio = boost::asio;
+
+namespace ig::host {
+
+struct Instance::Watcher {
+  asio::posix::stream_descriptor descriptor;
+  std::function<void()> on_readable;
+  Watcher(asio::io_context& io, int fd, std::function<void()> cb) : descriptor(io, fd), on_readable(std::move(cb)) {}
+  ~Watcher() {
+    boost::system::error_code ec;
+    descriptor.cancel(ec);
+    descriptor.release();  // the fd is the plugin's
+  }
+};
+
+struct Instance::Timer {
+  asio::steady_timer timer;
+  std::chrono::nanoseconds period;
+  std::function<void()> tick;
+  Timer(asio::io_context& io, std::chrono::nanoseconds p, std::function<void()> t)
+      : timer(io), period(p), tick(std::move(t)) {}
+};
+
+Instance::Instance(asio::io_context& io, Registry& registry, PluginHandle plugin, InstanceSpec spec,
+                   InstanceSink& sink)
+    : plugin_(std::move(plugin)),
+      io_(io),
+      registry_(registry),
+      spec_(std::move(spec)),
+      params_(spec_.params),
+      sink_(sink),
+      alive_(std::make_shared<bool>(false)) {}
+
+Instance::~Instance() { stop(); }
+
+template <class F>
+Result<void> Instance::guarded(const char* what, F&& call) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    return make_error("gadget '" + description().name + "' threw in " + what + ": " + e.what());
+  } catch (...) {
+    return make_error("gadget '" + description().name + "' threw in " + what + ": unknown exception");
+  }
+}
+
+Result<void> Instance::start() {
+  registry_.add_instance(spec_.id, spec_.name, description().name);
+  *alive_ = true;
+  Result<void> started = guarded("create", [&]() -> Result<void> {
+    gadget_ = plugin_->plugin->create();
+    if (!gadget_) return make_error("gadget '" + description().name + "' could not be created");
+    return {};
+  });
+  if (started) started = guarded("start", [&] { return gadget_->start(*this); });
+  if (!started) stop();
+  return started;
+}
+
+void Instance::stop() {
+  if (!*alive_ && !gadget_) return;
+  *alive_ = false;
+  alive_ = std::make_shared<bool>(false);  // handlers queued from here on see a fresh flag
+  watchers_.clear();
+  timers_.clear();
+  // Leave the registry before the gadget closes its objects, so no id is ever
+  // attributed after the kernel could reuse it.
+  registry_.remove_instance(spec_.id);
+  if (gadget_) {
+    Result<void> stopped = guarded("stop", [&]() -> Result<void> {
+      gadget_->stop();
+      gadget_.reset();
+      return {};
+    });
+    if (!stopped) {
+      log(LogLevel::Warning, stopped.error().message + ", ignoring");
+      gadget_.release();  // a gadget that throws on the way out is leaked, not half-destroyed twice
+    }
+  }
+}
+
+void Instance::drain() {
+  for (auto& watcher : watchers_) {
+    Result<void> r = guarded("event handler", [&]() -> Result<void> {
+      watcher->on_readable();
+      return {};
+    });
+    if (!r) log(LogLevel::Warning, r.error().message + ", ignoring");
+  }
+}
+
+void Instance::emit(const void* record, std::size_t size) {
+  ++events_;
+  sink_.on_event(record, size);
+}
+
+void Instance::report_lost(std::uint64_t count) {
+  lost_ += count;
+  sink_.on_lost(count);
+}
+
+void Instance::log(LogLevel level, std::string_view message) { sink_.on_log(level, message); }
+
+void Instance::watch_fd(int fd, std::function<void()> on_readable) {
+  auto& watcher = *watchers_.emplace_back(std::make_unique<Watcher>(io_, fd, std::move(on_readable)));
+  auto arm = std::make_shared<std::function<void()>>();
+  std::weak_ptr<std::function<void()>> weak_arm = arm;
+  *arm = [this, &watcher, alive = std::weak_ptr<bool>(alive_), weak_arm] {
+    watcher.descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
+                                  [this, &watcher, alive, self = weak_arm.lock()](boost::system::error_code ec) {
+                                    auto flag = alive.lock();
+                                    if (ec || !flag || !*flag) return;
+                                    if (Result<void> r = guarded("event handler", [&]() -> Result<void> {
+                                          watcher.on_readable();
+                                          return {};
+                                        });
+                                        !r)
+                                      return finish(r);
+                                    if (*flag) (*self)();
+                                  });
+  };
+  (*arm)();
+}
+
+void Instance::every(std::chrono::nanoseconds period, std::function<void()> tick) {
+  auto& timer = *timers_.emplace_back(std::make_unique<Timer>(io_, period, std::move(tick)));
+  auto arm = std::make_shared<std::function<void()>>();
+  std::weak_ptr<std::function<void()>> weak_arm = arm;
+  timer.timer.expires_after(period);
+  *arm = [this, &timer, alive = std::weak_ptr<bool>(alive_), weak_arm] {
+    timer.timer.async_wait([this, &timer, alive, self = weak_arm.lock()](boost::system::error_code ec) {
+      auto flag = alive.lock();
+      if (ec || !flag || !*flag) return;
+      if (Result<void> r = guarded("timer", [&]() -> Result<void> {
+            timer.tick();
+            return {};
+          });
+          !r)
+        return finish(r);
+      if (!*flag) return;
+      timer.timer.expires_at(timer.timer.expiry() + timer.period);
+      (*self)();
+    });
+  };
+  (*arm)();
+}
+
+void Instance::finish(Result<void> status) {
+  // Never stop inside the plugin's own call: do it from the loop.
+  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), status = std::move(status)] {
+    auto flag = alive.lock();
+    if (!flag || !*flag) return;
+    stop();
+    sink_.on_finished(status);
+  });
+}
+
+void Instance::register_bpf(const BpfObjectIds& ids) {
+  registry_.add_objects(spec_.id, ids);
+  if (log_enabled(LogLevel::Debug)) {
+    std::string text = "instance '" + spec_.name + "' registered programs";
+    for (auto id : ids.programs) text += " " + std::to_string(id);
+    text += ", maps";
+    for (auto id : ids.maps) text += " " + std::to_string(id);
+    host::log(LogLevel::Debug, text);
+  }
+}
+
+void Instance::unregister_bpf(const BpfObjectIds& ids) { registry_.remove_objects(spec_.id, ids); }
+
+std::vector<RegisteredInstance> Instance::registry_snapshot() const { return registry_.snapshot(); }
+
+}  // namespace ig::host

@@ -1,0 +1,93 @@
+// One running gadget: the plugin's Gadget plus the Context the host gives it.
+// Everything here runs on one asio event loop thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <ig/context.h>
+#include <ig/plugin.h>
+
+#include "loader/plugin_loader.h"
+#include "registry/registry.h"
+
+namespace ig::host {
+
+struct InstanceSpec {
+  std::string id;    // 32 lowercase hex
+  std::string name;
+  std::map<std::string, std::string> params;  // validated and normalised
+};
+
+// Where an instance's output goes (the CLI's formatter, later a client socket).
+class InstanceSink {
+ public:
+  virtual ~InstanceSink() = default;
+  virtual void on_event(const void* record, std::size_t size) = 0;
+  virtual void on_lost(std::uint64_t count) = 0;
+  virtual void on_log(LogLevel level, std::string_view message) = 0;
+  // The plugin called finish(); the instance has already stopped.
+  virtual void on_finished(const Result<void>& status) = 0;
+};
+
+class Instance final : public Context {
+ public:
+  Instance(boost::asio::io_context& io, Registry& registry, PluginHandle plugin, InstanceSpec spec,
+           InstanceSink& sink);
+  ~Instance() override;
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  // Create the gadget and start it; on failure everything is released again.
+  Result<void> start();
+  // Idempotent: cancel watchers, leave the registry, stop and destroy the gadget.
+  void stop();
+  bool running() const { return gadget_ != nullptr; }
+  // Give every watched fd one more read, so a stop loses nothing already queued.
+  void drain();
+
+  const InstanceSpec& spec() const { return spec_; }
+  const Description& description() const { return plugin_->description(); }
+  std::uint64_t events() const { return events_; }
+  std::uint64_t lost() const { return lost_; }
+
+  // Context
+  const Params& params() const override { return params_; }
+  std::string_view instance_id() const override { return spec_.id; }
+  std::string_view instance_name() const override { return spec_.name; }
+  void emit(const void* record, std::size_t size) override;
+  void report_lost(std::uint64_t count) override;
+  void log(LogLevel level, std::string_view message) override;
+  void watch_fd(int fd, std::function<void()> on_readable) override;
+  void every(std::chrono::nanoseconds period, std::function<void()> tick) override;
+  void finish(Result<void> status) override;
+  void register_bpf(const BpfObjectIds& ids) override;
+  void unregister_bpf(const BpfObjectIds& ids) override;
+  std::vector<RegisteredInstance> registry_snapshot() const override;
+
+ private:
+  struct Watcher;
+  struct Timer;
+  // Runs a plugin call, turning an exception into an error for this instance only.
+  template <class F>
+  Result<void> guarded(const char* what, F&& call);
+
+  PluginHandle plugin_;  // declared first: the library outlives everything below
+  boost::asio::io_context& io_;
+  Registry& registry_;
+  InstanceSpec spec_;
+  Params params_;
+  InstanceSink& sink_;
+  std::shared_ptr<bool> alive_;  // handlers already queued check it before touching us
+  std::vector<std::unique_ptr<Watcher>> watchers_;
+  std::vector<std::unique_ptr<Timer>> timers_;
+  std::unique_ptr<Gadget> gadget_;
+  std::uint64_t events_ = 0;
+  std::uint64_t lost_ = 0;
+};
+
+}  // namespace ig::host

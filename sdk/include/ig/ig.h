@@ -1,0 +1,9 @@
+// Everything a gadget author includes.
+#pragma once
+
+#include "ig/bpf.h"
+#include "ig/context.h"
+#include "ig/plugin.h"
+#include "ig/result.h"
+#include "ig/schema.h"
+#include "ig/version.h"
