@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "bpf/bpf_stats.h"
 #include "bpf/kernel_fs.h"
 #include "bpf/libbpf_log.h"
 #include "bpf/privileges.h"
@@ -84,9 +85,11 @@ int cmd_run(const std::vector<std::string>& args) {
 
   asio::io_context io;
   Registry registry;
+  BpfStatsSwitch bpf_stats;
+  HostServices services{io, registry, bpf_stats};
   OutputSink sink(std::move(formatter).value(), STDOUT_FILENO);
   sink.set_on_finished([&io] { io.stop(); });
-  Instance instance(io, registry, plugin.value(), InstanceSpec{new_instance_id(), name, options->params}, sink);
+  Instance instance(services, plugin.value(), InstanceSpec{new_instance_id(), name, options->params}, sink);
 
   sink.write_header();
   if (auto started = instance.start(); !started) return fail(started.error().message);

@@ -29,11 +29,11 @@ struct Instance::Timer {
       : timer(io), period(p), tick(std::move(t)) {}
 };
 
-Instance::Instance(asio::io_context& io, Registry& registry, PluginHandle plugin, InstanceSpec spec,
-                   InstanceSink& sink)
+Instance::Instance(HostServices& services, PluginHandle plugin, InstanceSpec spec, InstanceSink& sink)
     : plugin_(std::move(plugin)),
-      io_(io),
-      registry_(registry),
+      io_(services.io),
+      registry_(services.registry),
+      bpf_stats_(services.bpf_stats),
       spec_(std::move(spec)),
       params_(spec_.params),
       sink_(sink),
@@ -177,5 +177,7 @@ void Instance::register_bpf(const BpfObjectIds& ids) {
 void Instance::unregister_bpf(const BpfObjectIds& ids) { registry_.remove_objects(spec_.id, ids); }
 
 std::vector<RegisteredInstance> Instance::registry_snapshot() const { return registry_.snapshot(); }
+
+Result<std::shared_ptr<void>> Instance::enable_bpf_stats() { return bpf_stats_.acquire(); }
 
 }  // namespace ig::host

@@ -12,6 +12,7 @@
 #include <ig/context.h>
 #include <ig/plugin.h>
 
+#include "bpf/bpf_stats.h"
 #include "loader/plugin_loader.h"
 #include "registry/registry.h"
 
@@ -21,6 +22,13 @@ struct InstanceSpec {
   std::string id;    // 32 lowercase hex
   std::string name;
   std::map<std::string, std::string> params;  // validated and normalised
+};
+
+// What every instance of one host shares. Outlives the instances.
+struct HostServices {
+  boost::asio::io_context& io;
+  Registry& registry;
+  BpfStatsSwitch& bpf_stats;
 };
 
 // Where an instance's output goes (the CLI's formatter, later a client socket).
@@ -36,8 +44,7 @@ class InstanceSink {
 
 class Instance final : public Context {
  public:
-  Instance(boost::asio::io_context& io, Registry& registry, PluginHandle plugin, InstanceSpec spec,
-           InstanceSink& sink);
+  Instance(HostServices& services, PluginHandle plugin, InstanceSpec spec, InstanceSink& sink);
   ~Instance() override;
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
@@ -68,6 +75,7 @@ class Instance final : public Context {
   void register_bpf(const BpfObjectIds& ids) override;
   void unregister_bpf(const BpfObjectIds& ids) override;
   std::vector<RegisteredInstance> registry_snapshot() const override;
+  Result<std::shared_ptr<void>> enable_bpf_stats() override;
 
  private:
   struct Watcher;
@@ -79,6 +87,7 @@ class Instance final : public Context {
   PluginHandle plugin_;  // declared first: the library outlives everything below
   boost::asio::io_context& io_;
   Registry& registry_;
+  BpfStatsSwitch& bpf_stats_;
   InstanceSpec spec_;
   Params params_;
   InstanceSink& sink_;

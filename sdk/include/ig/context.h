@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,11 @@ class Context {
   virtual void register_bpf(const BpfObjectIds& ids) = 0;
   virtual void unregister_bpf(const BpfObjectIds& ids) = 0;
   virtual std::vector<RegisteredInstance> registry_snapshot() const = 0;
+
+  // Keep the kernel's BPF run-time statistics (run_time_ns, run_cnt) on while the
+  // returned handle lives. The host reference-counts it across instances and puts
+  // the kernel back as it found it when the last handle goes.
+  virtual Result<std::shared_ptr<void>> enable_bpf_stats() = 0;
 };
 
 }  // namespace ig
