@@ -72,6 +72,8 @@ std::string version_text(const ig_abi_version& v) {
 std::string check_description(const Description& d) {
   static const std::regex gadget_name("^[a-z0-9_]{1,32}$");
   static const std::regex param_name("^[a-z0-9_-]{1,32}$");
+  // camelCase allowed: bpfstats' JSON keys (gadgetID, mapMemory) are what users already parse.
+  static const std::regex field_name("^[A-Za-z][A-Za-z0-9_]{0,31}$");
   static const std::set<std::string> reserved = {"help", "output", "timeout", "name", "detach", "verbose", "fields"};
   if (!std::regex_match(d.name, gadget_name))
     return "invalid gadget name '" + d.name + "': it must match ^[a-z0-9_]{1,32}$";
@@ -85,8 +87,8 @@ std::string check_description(const Description& d) {
   seen.clear();
   for (std::size_t i = 0; i < d.fields.size(); ++i) {
     const Field& f = d.fields[i];
-    if (!std::regex_match(f.name, gadget_name))
-      return "invalid field name '" + f.name + "': it must match ^[a-z0-9_]{1,32}$";
+    if (!std::regex_match(f.name, field_name))
+      return "invalid field name '" + f.name + "': it must match ^[A-Za-z][A-Za-z0-9_]{0,31}$";
     if (!seen.insert(f.name).second) return "duplicate field '" + f.name + "'";
     if (std::uint64_t(f.offset) + f.size > d.record_size)
       return "field '" + f.name + "' lies outside the record (" + std::to_string(d.record_size) + " bytes)";

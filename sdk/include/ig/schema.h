@@ -48,7 +48,7 @@ struct FlagName {
 };
 
 struct Field {
-  std::string name;  // `^[a-z0-9_]{1,32}$`; the JSON key and, upper-cased, the column header
+  std::string name;  // `^[A-Za-z][A-Za-z0-9_]{0,31}$`; the JSON key and, upper-cased, the column header
   FieldType type = FieldType::U32;
   std::uint32_t offset = 0;  // in the event record
   std::uint32_t size = 0;    // bytes
