@@ -16,8 +16,8 @@ bool has_effective(const __user_cap_data_struct (&data)[2], int cap) {
 
 }  // namespace
 
-Result<void> check_bpf_privileges() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+Result<void> check_bpf_privileges(int pid) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, pid};
   __user_cap_data_struct data[2] = {};
   if (syscall(SYS_capget, &header, data) != 0)
     return make_error("cannot read this process's capabilities; run as root");

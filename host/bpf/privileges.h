@@ -7,6 +7,7 @@ namespace ig::host {
 
 // Needs CAP_BPF and CAP_PERFMON (Linux 5.8+), or CAP_SYS_ADMIN. The error names
 // exactly the capabilities that are missing.
-Result<void> check_bpf_privileges();
+// `pid` 0 means this process; the daemon checks its clients' pids.
+Result<void> check_bpf_privileges(int pid = 0);
 
 }  // namespace ig::host

@@ -24,15 +24,14 @@ int cmd_version(const std::vector<std::string>&) {
   return 0;
 }
 
-int cmd_gadgets(const std::vector<std::string>& args) {
+int cmd_gadgets(const CliContext& cli, const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::puts("Usage: ig gadgets\n\nList the gadgets found in the plugin directories, with one-line descriptions.");
     return 0;
   }
   if (!args.empty()) return fail("unexpected argument '" + args[0] + "'; usage: ig gadgets");
-  PluginCatalog catalog(PluginCatalog::default_dirs());
   std::vector<std::string> warnings;
-  auto plugins = catalog.all(warnings);
+  auto plugins = cli.catalog().all(warnings);
   for (const auto& w : warnings) log(LogLevel::Warning, w);
   std::size_t name_width = 6, version_width = 7;
   for (const auto& p : plugins) {

@@ -4,10 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_context.h"
+
 namespace ig::host {
 
-int cmd_gadgets(const std::vector<std::string>& args);
-int cmd_run(const std::vector<std::string>& args);
+int cmd_gadgets(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_run(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_list(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_remove(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_attach(const CliContext& cli, const std::vector<std::string>& args);
+// `args` are the daemon's own flags; global options were already consumed.
+int cmd_daemon(CliContext cli, const std::vector<std::string>& args);
 int cmd_version(const std::vector<std::string>& args);
 
 // Print "ig: error: <message>" and return 1.

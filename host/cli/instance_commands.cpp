@@ -1,0 +1,196 @@
+// ig list / remove / attach / daemon: commands about the daemon's instances.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "cli/cli_context.h"
+#include "cli/commands.h"
+#include "cli/event_stream.h"
+#include "client/daemon_client.h"
+#include "common/log.h"
+#include "daemon/daemon.h"
+#include "output/record_formatter.h"
+
+namespace ig::host {
+namespace {
+
+std::string age_text(std::int64_t created) {
+  std::int64_t s = std::max<std::int64_t>(0, std::time(nullptr) - created);
+  if (s < 60) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  if (s < 86400) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+std::string iso_time(std::int64_t created) {
+  std::time_t t = created;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+  return std::find(args.begin(), args.end(), "--help") != args.end() ||
+         std::find(args.begin(), args.end(), "-h") != args.end();
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::puts("Usage: ig list [-o columns|json]\n\nThe daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
+    return 0;
+  }
+  OutputFormat format = OutputFormat::Columns;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
+      auto parsed = parse_output_format(args[++i]);
+      if (!parsed) return fail(parsed.error().message);
+      format = parsed.value();
+    } else {
+      return fail("unexpected argument '" + args[i] + "'; usage: ig list [-o columns|json]");
+    }
+  }
+  auto client = DaemonClient::connect(cli.config, cli.daemon_command);
+  if (!client) return fail(client.error().message);
+  auto reply = client->request(protocol::Message(protocol::Type::List));
+  if (!reply) return fail(reply.error().message);
+
+  std::vector<protocol::Message> rows;
+  for (const std::string& nested : reply->get_all("instance")) {
+    auto entry = protocol::Message::decode_fields(protocol::Type::ListReply, nested);
+    if (entry) rows.push_back(std::move(entry).value());
+  }
+  std::string out;
+  if (format == OutputFormat::Columns) {
+    std::size_t name_w = 4, gadget_w = 6;
+    for (const auto& r : rows) {
+      name_w = std::max(name_w, r.get("name").size());
+      gadget_w = std::max(gadget_w, r.get("gadget").size());
+    }
+    out += pad("ID", 12) + " " + pad("NAME", name_w) + " " + pad("GADGET", gadget_w) + " " + pad("STATUS", 10) + " " +
+           pad("AGE", 5) + " PARAMS\n";
+    for (const auto& r : rows) {
+      std::string params;
+      for (const auto& [k, v] : r.fields())
+        if (k.starts_with("param.") && !v.empty() && v != "false")
+          params += (params.empty() ? "" : " ") + k.substr(6) + "=" + v;
+      std::string status = r.get("status");
+      if (status == "error") params = r.get("error");
+      out += pad(r.get("id").substr(0, 12), 12) + " " + pad(r.get("name"), name_w) + " " + pad(r.get("gadget"), gadget_w) +
+             " " + pad(status, 10) + " " + pad(age_text(std::atoll(r.get("created").c_str())), 5) + " " + params + "\n";
+    }
+  } else {
+    for (const auto& r : rows) {
+      out += "{\"id\":\"" + r.get("id") + "\",\"name\":\"" + json_escape(r.get("name")) + "\",\"gadget\":\"" +
+             json_escape(r.get("gadget")) + "\",\"status\":\"" + r.get("status") + "\",\"mode\":\"" + r.get("mode") +
+             "\",\"created\":\"" + iso_time(std::atoll(r.get("created").c_str())) + "\",\"params\":{";
+      bool first = true;
+      for (const auto& [k, v] : r.fields())
+        if (k.starts_with("param.")) {
+          out += std::string(first ? "" : ",") + "\"" + json_escape(k.substr(6)) + "\":\"" + json_escape(v) + "\"";
+          first = false;
+        }
+      out += "}";
+      if (r.has("error")) out += ",\"error\":\"" + json_escape(r.get("error")) + "\"";
+      if (r.has("events")) out += ",\"events\":" + r.get("events") + ",\"lost\":" + r.get("lost");
+      out += "}\n";
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+int cmd_remove(const CliContext& cli, const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::puts("Usage: ig remove NAME|ID|ID-PREFIX... | ig remove --all\n\nStop instances and forget them "
+              "(also 'ig delete').");
+    return 0;
+  }
+  bool all = std::find(args.begin(), args.end(), "--all") != args.end();
+  if (args.empty()) return fail("no instance given; usage: ig remove NAME|ID... or ig remove --all");
+  if (all && args.size() > 1) return fail("give either '--all' or instance names, not both");
+  for (const std::string& a : args)
+    if (a.starts_with("-") && a != "--all") return fail("unknown option '" + a + "'; usage: ig remove NAME|ID...");
+  auto client = DaemonClient::connect(cli.config, cli.daemon_command);
+  if (!client) return fail(client.error().message);
+  protocol::Message request(protocol::Type::Remove);
+  if (all)
+    request.add("all", "1");
+  else
+    for (const std::string& a : args) request.add("target", a);
+  auto reply = client->request(request);
+  if (!reply) return fail(reply.error().message);
+  for (const std::string& name : reply->get_all("removed")) std::printf("%s\n", name.c_str());
+  auto errors = reply->get_all("error");
+  for (const std::string& e : errors) log(LogLevel::Error, e);
+  return errors.empty() ? 0 : 1;
+}
+
+int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
+  if (wants_help(args)) {
+    std::puts("Usage: ig attach NAME|ID [-o columns|json]\n\nStream a running instance's events until Ctrl-C; the "
+              "instance keeps running.");
+    return 0;
+  }
+  std::string target;
+  OutputFormat format = OutputFormat::Columns;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
+      auto parsed = parse_output_format(args[++i]);
+      if (!parsed) return fail(parsed.error().message);
+      format = parsed.value();
+    } else if (target.empty() && !args[i].starts_with("-")) {
+      target = args[i];
+    } else {
+      return fail("unexpected argument '" + args[i] + "'; usage: ig attach NAME|ID [-o columns|json]");
+    }
+  }
+  if (target.empty()) return fail("no instance given; usage: ig attach NAME|ID");
+  auto client = DaemonClient::connect(cli.config, cli.daemon_command);
+  if (!client) return fail(client.error().message);
+  protocol::Message request(protocol::Type::Attach);
+  request.add("target", target);
+  auto started = client->request(request);
+  if (!started) return fail(started.error().message);
+  auto plugin = load_plugin(started->get("plugin"));
+  if (!plugin) return fail(plugin.error().message);
+  auto formatter = RecordFormatter::create(plugin.value()->description(), format);
+  if (!formatter) return fail(formatter.error().message);
+  OutputSink sink(std::move(formatter).value(), STDOUT_FILENO);
+  log(LogLevel::Info, "attached to '" + started->get("name") + "' (" + started->get("gadget") +
+                          "); Ctrl-C to detach, the instance keeps running");
+  sink.write_header();
+  return stream_events(client.value(), sink, std::nullopt, OnInterrupt::Detach);
+}
+
+int cmd_daemon(CliContext cli, const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::printf("Usage: ig daemon [--enable-bpfstats] [-v] [global options]\n\nRun the ig daemon in the "
+                  "foreground (systemd, tests). Other commands start one when none answers.\n"
+                  "  --enable-bpfstats  keep BPF run-time stats on for the daemon's whole life\n"
+                  "  -v, --verbose      debug logging\n\n%s",
+                  kGlobalOptionsHelp);
+      return 0;
+    }
+    if (a == "--enable-bpfstats")
+      cli.config.enable_bpfstats = true;
+    else if (a == "-v" || a == "--verbose")
+      set_log_level(LogLevel::Debug);
+    else
+      return fail("unknown option '" + a + "' for 'ig daemon'; see 'ig daemon --help'");
+  }
+  return run_daemon(cli.config);
+}
+
+}  // namespace ig::host

@@ -1,0 +1,69 @@
+#include "daemon/config.h"
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "common/log.h"
+
+namespace fs = std::filesystem;
+
+namespace ig::host {
+
+fs::path config_file_path(const fs::path& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (const char* env = std::getenv("IG_CONFIG"); env && *env) return env;
+  std::error_code ec;
+  if (fs::exists("/etc/ig/config.toml", ec)) return "/etc/ig/config.toml";
+  return {};
+}
+
+Result<Config> load_config(const fs::path& file) {
+  Config config;
+  if (file.empty()) return config;
+  config.file = fs::absolute(file);
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << e.source().begin.line;
+    return make_error("config '" + file.string() + "' line " + where.str() + ": " + std::string(e.description()) +
+                      "; fix the file or point IG_CONFIG elsewhere");
+  }
+  auto wrong_type = [&](const std::string& key, const char* expected) {
+    return make_error("config '" + file.string() + "': '" + key + "' must be " + expected);
+  };
+  static const std::set<std::string> known = {"socket", "pid_file", "state_dir", "plugin_dirs", "enable_bpfstats",
+                                              "metrics"};
+  for (const auto& [key, value] : table)
+    if (!known.count(std::string(key.str())))
+      log(LogLevel::Warning, "config '" + file.string() + "': unknown key '" + std::string(key.str()) + "', ignoring");
+
+  for (auto [key, target] : {std::pair{"socket", &config.socket}, std::pair{"pid_file", &config.pid_file},
+                             std::pair{"state_dir", &config.state_dir}}) {
+    if (!table.contains(key)) continue;
+    auto value = table[key].value<std::string>();
+    if (!value || value->empty()) return wrong_type(key, "a non-empty string path");
+    *target = *value;
+  }
+  if (table.contains("plugin_dirs")) {
+    const toml::array* dirs = table["plugin_dirs"].as_array();
+    if (!dirs) return wrong_type("plugin_dirs", "an array of paths");
+    for (const auto& dir : *dirs) {
+      auto path = dir.value<std::string>();
+      if (!path) return wrong_type("plugin_dirs", "an array of paths");
+      config.plugin_dirs.emplace_back(*path);
+    }
+  }
+  if (table.contains("enable_bpfstats")) {
+    auto value = table["enable_bpfstats"].value<bool>();
+    if (!value) return wrong_type("enable_bpfstats", "true or false");
+    config.enable_bpfstats = *value;
+  }
+  return config;
+}
+
+}  // namespace ig::host

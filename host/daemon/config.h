@@ -1,0 +1,31 @@
+// Where the daemon lives and what it loads: defaults < config file < command line.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <ig/result.h>
+
+namespace ig::host {
+
+struct Config {
+  std::filesystem::path socket = "/run/ig/ig.sock";
+  std::filesystem::path pid_file = "/run/ig/ig.pid";
+  std::filesystem::path state_dir = "/var/lib/ig";
+  std::vector<std::filesystem::path> plugin_dirs;  // empty: the built-in search path
+  bool enable_bpfstats = false;
+  std::filesystem::path file;  // the config file that was read, if any
+
+  std::filesystem::path instances_dir() const { return state_dir / "instances"; }
+};
+
+// The config file to read: `explicit_path` if given, else $IG_CONFIG, else
+// /etc/ig/config.toml when it exists (empty path: none).
+std::filesystem::path config_file_path(const std::filesystem::path& explicit_path);
+
+// Read `file` over the defaults. Unknown keys are warnings; a wrong type or a file
+// that does not parse is an error naming the key or the line.
+Result<Config> load_config(const std::filesystem::path& file);
+
+}  // namespace ig::host

@@ -1,0 +1,202 @@
+#include "daemon/connection.h"
+
+#include <sys/socket.h>
+
+#include <boost/asio/write.hpp>
+
+#include "bpf/privileges.h"
+#include "common/log.h"
+
+namespace asio = boost::asio;
+
+namespace ig::host {
+
+using protocol::Message;
+using protocol::Type;
+
+namespace {
+// A client that falls this far behind loses events (counted and reported) rather
+// than growing the daemon's memory without bound.
+constexpr std::size_t kMaxPendingBytes = 32 << 20;
+
+Message error_message(const std::string& text) {
+  Message m(Type::Error);
+  m.add("message", text);
+  return m;
+}
+}  // namespace
+
+Connection::Connection(asio::local::stream_protocol::socket socket, InstanceManager& manager)
+    : socket_(std::move(socket)), manager_(manager) {}
+
+Connection::~Connection() = default;
+
+void Connection::start() {
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    close();
+    return;
+  }
+  peer_pid_ = cred.pid;
+  if (cred.uid != 0 && cred.uid != ::geteuid()) {
+    send(error_message("permission denied: the ig daemon serves root only (you are uid " + std::to_string(cred.uid) +
+                       "); run ig as root"));
+    close_after_flush();
+    return;
+  }
+  read_more();
+}
+
+void Connection::read_more() {
+  auto self = shared_from_this();
+  socket_.async_read_some(asio::buffer(read_buffer_), [this, self](boost::system::error_code ec, std::size_t n) {
+    if (closed_) return;
+    if (ec) return close();  // EOF: a killed or finished client
+    reader_.feed(read_buffer_, n);
+    while (!closing_) {
+      auto next = reader_.next();
+      if (!next) {
+        log(LogLevel::Warning, "closing client connection (pid " + std::to_string(peer_pid_) +
+                                   "): " + next.error().message);
+        send(error_message("bad request: " + next.error().message));
+        return close_after_flush();
+      }
+      if (!next.value()) break;
+      handle(*next.value());
+    }
+    if (!closing_) read_more();
+  });
+}
+
+void Connection::handle(const Message& request) {
+  switch (request.type()) {
+    case Type::Ping: {
+      Message pong(Type::Pong);
+      pong.add("pid", std::to_string(::getpid())).add("version", std::to_string(protocol::kVersion));
+      return send(pong);
+    }
+    case Type::Run: return handle_run(request);
+    case Type::Stop:
+      if (!foreground_id_.empty()) {
+        std::string id = std::exchange(foreground_id_, "");
+        manager_.stop_foreground(id);
+      }
+      return close_after_flush();
+    case Type::List: {
+      Message reply(Type::ListReply);
+      for (const Message& entry : manager_.list()) reply.add("instance", entry.encode_fields());
+      return send(reply);
+    }
+    case Type::Remove: return handle_remove(request);
+    case Type::Attach: {
+      Message started(Type::Started);
+      auto id = manager_.subscribe(request.get("target"), shared_from_this(), started);
+      if (!id) return send(error_message(id.error().message));
+      attached_id_ = id.value();
+      return send(started);
+    }
+    default:
+      send(error_message(std::string("unexpected '") + protocol::type_name(request.type()) + "' request"));
+      return close_after_flush();
+  }
+}
+
+void Connection::handle_run(const Message& request) {
+  if (!foreground_id_.empty()) return send(error_message("this connection already runs an instance"));
+  // A root client may still have dropped capabilities: it gets no more from us.
+  if (auto privileged = check_bpf_privileges(peer_pid_); !privileged)
+    return send(error_message(privileged.error().message));
+  RunRequest run;
+  run.gadget = request.get("gadget");
+  run.name = request.get("name");
+  run.detach = request.get("detach") == "1";
+  for (const auto& [k, v] : request.fields())
+    if (k.starts_with("param.")) run.params[k.substr(6)] = v;
+  auto id = manager_.run(run, run.detach ? nullptr : shared_from_this());
+  if (!id) return send(error_message(id.error().message));
+  if (!run.detach) foreground_id_ = id.value();
+  Message started(Type::Started);
+  started.add("id", id.value());
+  for (const Message& entry : manager_.list())
+    if (entry.get("id") == id.value()) started.add("name", entry.get("name")).add("gadget", entry.get("gadget"));
+  send(started);
+}
+
+void Connection::handle_remove(const Message& request) {
+  Message reply(Type::RemoveReply);
+  std::vector<std::string> targets = request.get_all("target");
+  if (request.get("all") == "1") {
+    targets.clear();
+    for (const Message& entry : manager_.list()) targets.push_back(entry.get("id"));
+  }
+  for (const std::string& target : targets) {
+    auto removed = manager_.remove(target);
+    if (removed)
+      reply.add("removed", removed.value());
+    else
+      reply.add("error", removed.error().message);
+  }
+  send(reply);
+}
+
+void Connection::send(const Message& message) {
+  if (closed_ || closing_) return;
+  protocol::append_frame(message, pending_);
+  if (message.type() == Type::Finished) {
+    // The instance is gone (finished, stopped or removed): nothing more will come.
+    foreground_id_.clear();
+    attached_id_.clear();
+    return close_after_flush();
+  }
+  flush();
+}
+
+void Connection::send_event(const void* record, std::size_t size) {
+  if (closed_ || closing_) return;
+  if (pending_.size() > kMaxPendingBytes) {
+    ++dropped_;
+    return;
+  }
+  if (dropped_ > 0) {
+    Message lost(Type::Lost);
+    lost.add("count", std::to_string(std::exchange(dropped_, 0)));
+    protocol::append_frame(lost, pending_);
+  }
+  protocol::append_event_frame(record, size, pending_);
+  // Writes start from the loop, so a burst of events leaves as one large write.
+  if (!writing_) flush();
+}
+
+void Connection::flush() {
+  if (writing_ || closed_ || pending_.empty()) {
+    if (!writing_ && closing_ && pending_.empty()) close();
+    return;
+  }
+  writing_ = true;
+  in_flight_.swap(pending_);
+  pending_.clear();
+  auto self = shared_from_this();
+  asio::async_write(socket_, asio::buffer(in_flight_), [this, self](boost::system::error_code ec, std::size_t) {
+    writing_ = false;
+    in_flight_.clear();
+    if (ec) return close();
+    flush();
+  });
+}
+
+void Connection::close_after_flush() {
+  closing_ = true;
+  flush();
+}
+
+void Connection::close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.close(ec);
+  if (!foreground_id_.empty()) (void)manager_.remove(std::exchange(foreground_id_, ""));
+  if (!attached_id_.empty()) manager_.unsubscribe(std::exchange(attached_id_, ""), this);
+}
+
+}  // namespace ig::host

@@ -1,0 +1,48 @@
+// One client connection to the daemon: reads framed requests, writes replies and
+// streamed events without ever blocking the event loop.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include "daemon/instance_manager.h"
+#include "protocol/message.h"
+
+namespace ig::host {
+
+class Connection final : public Subscriber, public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::local::stream_protocol::socket socket, InstanceManager& manager);
+  ~Connection() override;
+
+  void start();
+  void send(const protocol::Message& message) override;
+  void send_event(const void* record, std::size_t size) override;
+
+ private:
+  void read_more();
+  void handle(const protocol::Message& request);
+  void handle_run(const protocol::Message& request);
+  void handle_remove(const protocol::Message& request);
+  void flush();
+  void close_after_flush();
+  void close();
+
+  boost::asio::local::stream_protocol::socket socket_;
+  InstanceManager& manager_;
+  protocol::FrameReader reader_{protocol::kMaxRequestPayload};
+  char read_buffer_[16 * 1024];
+  std::string pending_;   // queued output
+  std::string in_flight_; // being written
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::string foreground_id_;  // the instance this connection runs in the foreground
+  std::string attached_id_;    // the instance this connection watches
+  std::uint64_t dropped_ = 0;  // events dropped because this client reads too slowly
+  int peer_pid_ = 0;
+};
+
+}  // namespace ig::host

@@ -1,0 +1,241 @@
+#include "daemon/instance_manager.h"
+
+#include <boost/asio/post.hpp>
+#include <ctime>
+
+#include "common/log.h"
+#include "runtime/identity.h"
+
+namespace ig::host {
+
+using protocol::Message;
+using protocol::Type;
+
+// Forwards an instance's output to every subscribed client.
+class InstanceManager::FanoutSink final : public InstanceSink {
+ public:
+  FanoutSink(InstanceManager& manager, std::string id) : manager_(manager), id_(std::move(id)) {}
+
+  std::vector<std::weak_ptr<Subscriber>> subscribers;
+  bool detached = false;
+
+  void on_event(const void* record, std::size_t size) override {
+    for (auto& weak : subscribers)
+      if (auto s = weak.lock()) s->send_event(record, size);
+  }
+  void on_lost(std::uint64_t count) override {
+    Message m(Type::Lost);
+    m.add("count", std::to_string(count));
+    broadcast(m);
+  }
+  void on_log(LogLevel level, std::string_view message) override {
+    log(level, "instance '" + id_.substr(0, 12) + "': " + std::string(message));
+    Message m(Type::Log);
+    m.add("level", std::to_string(static_cast<int>(level))).add("message", std::string(message));
+    broadcast(m);
+  }
+  void on_finished(const Result<void>& status) override {
+    Message m(Type::Finished);
+    if (!status) m.add("error", status.error().message);
+    broadcast(m);
+    manager_.on_instance_finished(id_, status);
+  }
+
+ private:
+  void broadcast(const Message& m) {
+    for (auto& weak : subscribers)
+      if (auto s = weak.lock()) s->send(m);
+  }
+  InstanceManager& manager_;
+  std::string id_;
+};
+
+struct InstanceManager::Managed {
+  PersistedInstance spec;
+  bool detached = false;
+  std::string status = "running";  // running, error, exited
+  std::string error;
+  std::string plugin_path;
+  std::unique_ptr<FanoutSink> sink;  // declared before the instance: outlives it
+  std::unique_ptr<Instance> instance;
+};
+
+InstanceManager::InstanceManager(HostServices& services, PluginCatalog catalog, StateStore& store)
+    : services_(services), catalog_(std::move(catalog)), store_(store) {}
+
+InstanceManager::~InstanceManager() { stop_all(); }
+
+Result<std::string> InstanceManager::run(const RunRequest& request, std::shared_ptr<Subscriber> owner) {
+  std::string name = request.name;
+  if (name.empty()) {
+    do name = new_instance_name();
+    while (resolve(name));
+  }
+  if (std::string bad = check_instance_name(name); !bad.empty()) return make_error(bad);
+  for (const auto& [id, m] : instances_)
+    if (m->spec.name == name)
+      return make_error("an instance named '" + name + "' already exists (id " + id.substr(0, 12) + ", gadget '" +
+                        m->spec.gadget + "'); pick another --name or 'ig remove " + name + "' first");
+  PersistedInstance spec{new_instance_id(), name, request.gadget, request.params, std::time(nullptr)};
+  return start(std::move(spec), request.detach, std::move(owner), false);
+}
+
+Result<std::string> InstanceManager::start(PersistedInstance spec, bool detached, std::shared_ptr<Subscriber> owner,
+                                           bool restoring) {
+  auto plugin = catalog_.find(spec.gadget);
+  if (!plugin) return plugin.error();
+  auto managed = std::make_unique<Managed>();
+  managed->spec = spec;
+  managed->detached = detached;
+  managed->plugin_path = plugin.value()->path.string();
+  managed->sink = std::make_unique<FanoutSink>(*this, spec.id);
+  managed->sink->detached = detached;
+  if (owner) managed->sink->subscribers.push_back(owner);
+  managed->instance = std::make_unique<Instance>(services_, plugin.value(),
+                                                 InstanceSpec{spec.id, spec.name, spec.params}, *managed->sink);
+  Result<void> started = managed->instance->start();
+  if (!started && !restoring) return started.error();
+  if (!started) {
+    managed->status = "error";
+    managed->error = started.error().message;
+    managed->instance.reset();
+  }
+  if (detached && !restoring) {
+    if (auto saved = store_.save(spec); !saved) {
+      managed->instance.reset();
+      return saved.error();
+    }
+  }
+  std::string id = spec.id;
+  log(LogLevel::Info, std::string(restoring ? "restored" : "started") + " instance '" + spec.name + "' (" +
+                          id.substr(0, 12) + ", " + spec.gadget + ")" +
+                          (managed->status == "error" ? ": " + managed->error : ""));
+  instances_[id] = std::move(managed);
+  return id;
+}
+
+Result<std::string> InstanceManager::resolve(const std::string& target) const {
+  if (target.empty()) return make_error("no instance given; name one, or give its id");
+  for (const auto& [id, m] : instances_)
+    if (m->spec.name == target || id == target) return id;
+  std::vector<std::string> matches;
+  for (auto it = instances_.lower_bound(target); it != instances_.end() && it->first.starts_with(target); ++it)
+    matches.push_back(it->first);
+  if (matches.size() == 1) return matches[0];
+  if (matches.empty()) return make_error("no instance named '" + target + "' or with that id; see 'ig list'");
+  std::string list;
+  for (const auto& id : matches) list += (list.empty() ? "" : ", ") + id.substr(0, 12) + " (" + instances_.at(id)->spec.name + ")";
+  return make_error("id prefix '" + target + "' is ambiguous: it matches " + list + "; give more characters");
+}
+
+Result<std::string> InstanceManager::remove(const std::string& target) {
+  auto id = resolve(target);
+  if (!id) return id.error();
+  auto it = instances_.find(id.value());
+  Managed& m = *it->second;
+  std::string name = m.spec.name;
+  if (m.instance) m.instance->stop();
+  if (m.detached) {
+    if (auto removed = store_.remove(m.spec.id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
+  }
+  Message finished(Type::Finished);
+  finished.add("error", "instance '" + name + "' was removed");
+  for (auto& weak : m.sink->subscribers)
+    if (auto s = weak.lock()) s->send(finished);
+  instances_.erase(it);
+  log(LogLevel::Info, "removed instance '" + name + "'");
+  return name;
+}
+
+void InstanceManager::stop_foreground(const std::string& id) {
+  auto it = instances_.find(id);
+  if (it == instances_.end()) return;
+  Managed& m = *it->second;
+  if (m.instance) {
+    m.instance->drain();
+    m.instance->stop();
+  }
+  Message finished(Type::Finished);
+  for (auto& weak : m.sink->subscribers)
+    if (auto s = weak.lock()) s->send(finished);
+  instances_.erase(it);
+}
+
+void InstanceManager::on_instance_finished(const std::string& id, const Result<void>& status) {
+  auto it = instances_.find(id);
+  if (it == instances_.end()) return;
+  if (!it->second->detached) return erase_later(id);
+  it->second->status = status ? "exited" : "error";
+  if (!status) it->second->error = status.error().message;
+}
+
+void InstanceManager::erase_later(const std::string& id) {
+  // Called from inside the instance's own callbacks: destroy it from the loop.
+  boost::asio::post(services_.io, [this, id] { instances_.erase(id); });
+}
+
+Result<std::string> InstanceManager::subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
+                                               Message& started) {
+  auto id = resolve(target);
+  if (!id) return id.error();
+  Managed& m = *instances_.at(id.value());
+  if (!m.instance) return make_error("instance '" + m.spec.name + "' is not running (" + m.status + ": " + m.error + ")");
+  m.sink->subscribers.push_back(subscriber);
+  started.add("id", m.spec.id).add("name", m.spec.name).add("gadget", m.spec.gadget).add("plugin", m.plugin_path);
+  return id;
+}
+
+void InstanceManager::unsubscribe(const std::string& id, const Subscriber* subscriber) {
+  auto it = instances_.find(id);
+  if (it == instances_.end()) return;
+  auto& subs = it->second->sink->subscribers;
+  std::erase_if(subs, [&](const std::weak_ptr<Subscriber>& w) {
+    auto s = w.lock();
+    return !s || s.get() == subscriber;
+  });
+}
+
+void InstanceManager::restore_all() {
+  StateStore::Loaded loaded = store_.load_all();
+  for (const std::string& warning : loaded.warnings) log(LogLevel::Warning, warning);
+  for (PersistedInstance& spec : loaded.instances) {
+    bool duplicate = instances_.count(spec.id) > 0;
+    for (const auto& [id, m] : instances_) duplicate = duplicate || m->spec.name == spec.name;
+    if (duplicate) {
+      log(LogLevel::Warning, store_.quarantine(spec.id, "repeats the id or name of another instance"));
+      continue;
+    }
+    if (auto plugin = catalog_.find(spec.gadget); !plugin) {
+      log(LogLevel::Warning, store_.quarantine(spec.id, "names a gadget that cannot be loaded (" +
+                                                            plugin.error().message + ")"));
+      continue;
+    }
+    (void)start(std::move(spec), true, nullptr, true);
+  }
+}
+
+void InstanceManager::stop_all() {
+  for (auto& [id, m] : instances_)
+    if (m->instance) m->instance->stop();
+  instances_.clear();
+}
+
+std::vector<Message> InstanceManager::list() const {
+  std::vector<Message> out;
+  for (const auto& [id, m] : instances_) {
+    Message entry(Type::ListReply);
+    entry.add("id", id).add("name", m->spec.name).add("gadget", m->spec.gadget);
+    entry.add("status", m->status).add("created", std::to_string(m->spec.created));
+    entry.add("mode", m->detached ? "detached" : "foreground");
+    if (!m->error.empty()) entry.add("error", m->error);
+    for (const auto& [k, v] : m->spec.params) entry.add("param." + k, v);
+    if (m->instance) {
+      entry.add("events", std::to_string(m->instance->events()));
+      entry.add("lost", std::to_string(m->instance->lost()));
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace ig::host

@@ -1,0 +1,176 @@
+#include "daemon/state_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <cstring>
+#include <ctime>
+#include <regex>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "runtime/identity.h"
+
+namespace fs = std::filesystem;
+
+namespace ig::host {
+namespace {
+
+Result<void> write_all(int fd, const std::string& data, const fs::path& path) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return make_error("cannot write '" + path.string() + "': " + std::strerror(errno));
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+void fsync_dir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+std::string render_instance(const PersistedInstance& inst) {
+  toml::table params;
+  for (const auto& [k, v] : inst.params) params.insert(k, v);
+  std::time_t t = inst.created;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  toml::date_time created{toml::date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday},
+                          toml::time{tm.tm_hour, tm.tm_min, tm.tm_sec}, toml::time_offset{}};
+  toml::table table{{"id", inst.id}, {"name", inst.name}, {"gadget", inst.gadget}, {"created", created},
+                    {"params", params}};
+  std::ostringstream out;
+  out << "# ig instance; written by the daemon, restored at its start\n" << table << "\n";
+  return out.str();
+}
+
+Result<PersistedInstance> parse_instance(const std::string& text, const std::string& source) {
+  toml::table table;
+  try {
+    table = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return make_error("line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  PersistedInstance inst;
+  auto id = table["id"].value<std::string>();
+  auto name = table["name"].value<std::string>();
+  auto gadget = table["gadget"].value<std::string>();
+  static const std::regex hex_id("^[0-9a-f]{32}$");
+  if (!id || !std::regex_match(*id, hex_id)) return make_error("'id' must be 32 lowercase hex characters");
+  if (!name || !check_instance_name(*name).empty()) return make_error("'name' is missing or invalid");
+  if (!gadget || gadget->empty()) return make_error("'gadget' must be a non-empty string");
+  inst.id = *id;
+  inst.name = *name;
+  inst.gadget = *gadget;
+  if (auto created = table["created"].value<toml::date_time>()) {
+    std::tm tm{};
+    tm.tm_year = created->date.year - 1900;
+    tm.tm_mon = created->date.month - 1;
+    tm.tm_mday = created->date.day;
+    tm.tm_hour = created->time.hour;
+    tm.tm_min = created->time.minute;
+    tm.tm_sec = created->time.second;
+    inst.created = timegm(&tm);
+  } else {
+    return make_error("'created' must be a date-time");
+  }
+  if (table.contains("params")) {
+    const toml::table* params = table["params"].as_table();
+    if (!params) return make_error("'params' must be a table");
+    for (const auto& [k, v] : *params) {
+      auto value = v.value<std::string>();
+      if (!value) return make_error("parameter '" + std::string(k.str()) + "' must be a string");
+      inst.params[std::string(k.str())] = *value;
+    }
+  }
+  return inst;
+}
+
+Result<void> StateStore::prepare() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return make_error("cannot create state dir '" + dir_.string() + "': " + ec.message());
+  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return {};
+}
+
+Result<void> StateStore::save(const PersistedInstance& instance) {
+  fs::path final_path = file_for(instance.id);
+  fs::path tmp = dir_ / ("." + instance.id + ".toml.tmp");
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error("cannot write '" + tmp.string() + "': " + std::strerror(errno));
+  Result<void> written = write_all(fd, render_instance(instance), tmp);
+  if (written && ::fsync(fd) != 0) written = make_error("cannot fsync '" + tmp.string() + "': " + std::strerror(errno));
+  ::close(fd);
+  if (written && ::rename(tmp.c_str(), final_path.c_str()) != 0)
+    written = make_error("cannot rename '" + tmp.string() + "': " + std::strerror(errno));
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return written;
+  }
+  fsync_dir(dir_);
+  return {};
+}
+
+Result<void> StateStore::remove(const std::string& id) {
+  fs::path path = file_for(id);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return make_error("cannot remove '" + path.string() + "': " + std::strerror(errno));
+  fsync_dir(dir_);
+  return {};
+}
+
+std::string StateStore::quarantine(const std::string& id, const std::string& reason) {
+  fs::path path = file_for(id);
+  fs::path broken = path;
+  broken += ".broken";
+  std::error_code ec;
+  fs::rename(path, broken, ec);
+  return "state file '" + path.string() + "' " + reason + "; moved aside to '" + broken.string() + "'";
+}
+
+StateStore::Loaded StateStore::load_all() {
+  Loaded loaded;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir_, ec))
+    if (entry.path().extension() == ".toml" && !entry.path().filename().string().starts_with("."))
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& path : files) {
+    std::string text;
+    {
+      std::ifstream in(path);
+      std::ostringstream buf;
+      buf << in.rdbuf();
+      text = buf.str();
+    }
+    auto parsed = parse_instance(text, path.string());
+    if (parsed && parsed->id != path.stem().string())
+      parsed = make_error("its id '" + parsed->id + "' does not match the file name");
+    if (!parsed) {
+      fs::path broken = path;
+      broken += ".broken";
+      fs::rename(path, broken, ec);
+      loaded.warnings.push_back("state file '" + path.string() + "' is invalid (" + parsed.error().message +
+                                "); moved aside to '" + broken.string() + "'");
+      continue;
+    }
+    loaded.instances.push_back(std::move(parsed).value());
+  }
+  return loaded;
+}
+
+}  // namespace ig::host
