@@ -1,0 +1,99 @@
+// trace_exec: user side. Sets the filters, loads through the SDK (which registers the
+// programs and maps), and forwards ring buffer records as events.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <ig/ig.h>
+
+#include "trace_exec.h"
+#include "trace_exec.skel.h"
+
+namespace {
+
+using ig::FieldType;
+using ig::ParamType;
+using Event = trace_exec_event;
+
+ig::Description describe() {
+  ig::Field args_size = IG_FIELD(Event, args_size, FieldType::U32, "bytes of args recorded, NULs included");
+  args_size.hidden = true;
+  ig::Field args_count = IG_FIELD(Event, args_count, FieldType::U32, "number of arguments recorded");
+  args_count.hidden = true;
+  ig::Field args_truncated = IG_FIELD(Event, args_truncated, FieldType::Bool,
+                                      "true when args was cut to " + std::to_string(TRACE_EXEC_MAX_ARGS) +
+                                          " arguments or " + std::to_string(TRACE_EXEC_ARGS_SIZE) + " bytes");
+  return {
+      "trace_exec",
+      "1.0.0",
+      "Trace execve() and execveat() system calls",
+      {
+          {"pid", ParamType::Uint, "", "only this process (tgid)"},
+          {"failed", ParamType::Bool, "false", "only calls that failed"},
+      },
+      {
+          IG_FIELD(Event, timestamp, FieldType::Timestamp, "wall-clock time the call returned"),
+          IG_FIELD(Event, pid, FieldType::U32, "process id (tgid)"),
+          IG_FIELD(Event, ppid, FieldType::U32, "parent process id (tgid of the real parent)"),
+          IG_FIELD(Event, uid, FieldType::U32, "real user id of the caller"),
+          IG_FIELD(Event, comm, FieldType::String,
+                   "command name after the call: the new program's on success, the caller's on failure"),
+          IG_FIELD(Event, error, FieldType::Errno, "the error name (ENOENT, ...), empty on success"),
+          args_size,
+          args_count,
+          args_truncated,
+          IG_FIELD(Event, args, FieldType::StringList, "the argument list (argv), read when the call began"),
+      },
+      sizeof(Event),
+  };
+}
+
+class TraceExec final : public ig::Gadget {
+ public:
+  ig::Result<void> start(ig::Context& ctx) override {
+    const ig::Params& params = ctx.params();
+    std::uint64_t pid = params.get_uint("pid");
+    if (pid > UINT32_MAX)
+      return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
+
+    auto skel = ig::bpf::Skeleton<trace_exec_bpf>::open(ctx);
+    if (!skel) return skel.error();
+    skel_.emplace(std::move(skel).value());
+    trace_exec_bpf* s = skel_->get();
+    s->rodata->targ_tgid = static_cast<__u32>(pid);
+    s->rodata->targ_failed = params.get_bool("failed");
+    // execveat arrived in Linux 3.19.
+    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_execveat")) {
+      bpf_program__set_autoload(s->progs.ig_execat_e, false);
+      bpf_program__set_autoload(s->progs.ig_execat_x, false);
+    }
+    if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
+
+    auto events = ig::bpf::RingBuffer::open(
+        s->maps.ig_exec_events, [&ctx](const void* data, std::size_t size) { ctx.emit(data, size); });
+    if (!events) return events.error();
+    events_.emplace(std::move(events).value());
+    events_->watch(ctx, std::chrono::milliseconds(100), [this, &ctx] { report_lost(ctx); });
+    return {};
+  }
+
+  void stop() noexcept override {
+    events_.reset();
+    skel_.reset();
+  }
+
+ private:
+  void report_lost(ig::Context& ctx) {
+    std::uint64_t lost = __atomic_load_n(&skel_->get()->bss->lost, __ATOMIC_RELAXED);
+    if (lost > lost_reported_) ctx.report_lost(lost - lost_reported_);
+    lost_reported_ = lost;
+  }
+
+  std::optional<ig::bpf::Skeleton<trace_exec_bpf>> skel_;
+  std::optional<ig::bpf::RingBuffer> events_;
+  std::uint64_t lost_reported_ = 0;
+};
+
+}  // namespace
+
+IG_PLUGIN(describe(), TraceExec)
