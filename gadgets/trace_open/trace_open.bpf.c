@@ -15,7 +15,7 @@ const volatile char targ_comm[TRACE_OPEN_COMM_LEN] = {};
 /* Wake the reader only once this much is queued; it also drains on a timer. */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 
-__u64 lost = 0; /* records dropped because the ring buffer was full */
+__u64 lost = 0; /* calls not reported: ring buffer or argument map full */
 
 struct open_args {
   const char *path;
@@ -56,7 +56,8 @@ static __always_inline int on_enter(const char *path, __u32 flags, __u32 mode)
   if (targ_filter_comm && !comm_matches())
     return 0;
   struct open_args args = {.path = path, .flags = flags, .mode = mode};
-  bpf_map_update_elem(&ig_open_args, &id, &args, BPF_ANY);
+  if (bpf_map_update_elem(&ig_open_args, &id, &args, BPF_ANY))
+    __sync_fetch_and_add(&lost, 1); /* more calls in flight than the map holds */
   return 0;
 }
 

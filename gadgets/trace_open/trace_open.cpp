@@ -26,11 +26,13 @@ std::vector<ig::FlagName> open_flag_names() {
       {O_CREAT, "O_CREAT"},       {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
       {O_TRUNC, "O_TRUNC"},       {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
       {O_DSYNC, "O_DSYNC"},       {O_ASYNC, "O_ASYNC"},       {O_DIRECT, "O_DIRECT"},
-      {O_LARGEFILE, "O_LARGEFILE"}, {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
+      {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
       {O_NOATIME, "O_NOATIME"},   {O_CLOEXEC, "O_CLOEXEC"},   {O_PATH, "O_PATH"},
       // The kernel's __O_SYNC and __O_TMPFILE bits: O_SYNC and O_TMPFILE are these
       // plus O_DSYNC and O_DIRECTORY, which are named on their own above.
       {04000000, "O_SYNC"},       {020000000, "O_TMPFILE"},
+      // glibc defines O_LARGEFILE as 0 on 64-bit; the kernel's bit is what callers pass.
+      {0100000, "O_LARGEFILE"},
   };
   for (auto [bit, name] : bits) names.push_back({bit, bit, name});
   return names;
