@@ -49,8 +49,8 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
     return 0;
   }
   if (options->verbose) set_log_level(LogLevel::Debug);
-  if (!options->name.empty())
-    if (std::string bad = check_instance_name(options->name); !bad.empty()) return fail(bad);
+  if (options->name)
+    if (std::string bad = check_instance_name(*options->name); !bad.empty()) return fail(bad);
   if (options->detach && options->timeout) return fail("'--timeout' has no meaning with '--detach'; drop one");
   auto formatter = RecordFormatter::create(description, options->output, options->fields);
   if (!formatter) return fail(formatter.error().message);
@@ -60,7 +60,7 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
   if (!client) return fail(client.error().message);
   protocol::Message run(protocol::Type::Run);
   run.add("gadget", is_explicit_plugin_path(token) ? plugin.value()->path.string() : token);
-  run.add("name", options->name).add("detach", options->detach ? "1" : "0");
+  run.add("name", options->name.value_or("")).add("detach", options->detach ? "1" : "0");
   for (const auto& [k, v] : options->params) run.add("param." + k, v);
   auto started = client->request(run);
   if (!started) return fail(started.error().message);

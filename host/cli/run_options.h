@@ -20,7 +20,7 @@ struct RunOptions {
   OutputFormat output = OutputFormat::Columns;
   std::vector<std::string> fields;
   std::optional<std::chrono::nanoseconds> timeout;
-  std::string name;
+  std::optional<std::string> name;  // set when --name was given, even empty
   bool detach = false;
   bool help = false;
   bool verbose = false;

@@ -225,8 +225,9 @@ void RecordFormatter::append(const void* record, std::size_t size, std::string& 
           for (const std::string& item : items) {
             if (json)
               text += (text.empty() ? "\"" : ",\"") + json_escape(item) + "\"";
-            else
-              text += (text.empty() ? "" : " ") + item;
+            else  // quote what would otherwise read as several items
+              text += (text.empty() ? "" : " ") +
+                      (item.empty() || item.find_first_of(" \t\"'") != std::string::npos ? "'" + item + "'" : item);
           }
           if (json) text = "[" + text + "]";
           break;
