@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,27 @@ inline BpfObjectIds collect_ids(bpf_object* obj) {
     if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) ids.maps.push_back(info.id);
   }
   return ids;
+}
+
+// Detaching a tracepoint link waits for an RCU grace period (tens of ms on 6.x,
+// where syscall tracepoints may fault); one after another that makes removing a
+// six-program gadget take hundreds of ms. Overlap the waits instead.
+inline void destroy_links_concurrently(const bpf_object_skeleton* sk) {
+  std::vector<std::thread> workers;
+  for (int i = 0; i < sk->prog_cnt; ++i) {
+    bpf_link** link = sk->progs[i].link;
+    if (!link || !*link) continue;
+    try {
+      workers.emplace_back([link] {
+        bpf_link__destroy(*link);
+        *link = nullptr;
+      });
+    } catch (const std::system_error&) {  // no thread to spare: do it here
+      bpf_link__destroy(*link);
+      *link = nullptr;
+    }
+  }
+  for (auto& worker : workers) worker.join();
 }
 
 }  // namespace detail
@@ -135,7 +157,9 @@ class Skeleton {
     bool registered = false;
     ~State() {
       if (registered) ctx->unregister_bpf(ids);
-      if (skel) Skel::destroy(skel);
+      if (!skel) return;
+      detail::destroy_links_concurrently(skel->skeleton);
+      Skel::destroy(skel);
     }
   };
 
