@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Broken plugins from tests/plugins, run by path: one `ig: error:` line naming the
+cause, a non-zero exit, no crash (of the client or the daemon), and nothing left in
+the kernel."""
+from igtest import (alive, expect, expect_no_bpf_left, expect_one_error, host_abi, ig_programs, main, plugin_path,
+                    run_ig)
+
+
+def refused(sandbox, plugin):
+    path = plugin_path(plugin)
+    daemon = sandbox.start_daemon()  # so the failing run prints nothing but its error
+    before = ig_programs()
+    rc, lines = run_ig(sandbox, ["run", path, "--timeout", "10s"])
+    message = expect_one_error(rc, lines, f"ig run {path}")
+    expect(alive(daemon) and sandbox.daemon_pid() == daemon, f"the daemon did not survive {plugin}.so")
+    expect_no_bpf_left(sandbox, before, f"{plugin}.so")
+    return path, message
+
+
+def abi_major_mismatch_names_both_versions(sandbox):
+    major, minor = host_abi()
+    path, message = refused(sandbox, "abi_major")
+    expect(path in message, f"the plugin is not named: {message!r}")
+    for version in (f"{major + 1}.{minor}", f"{major}.{minor}"):
+        expect(f"ABI {version}" in message, f"version {version} missing: {message!r}")
+
+
+def newer_abi_minor_is_refused(sandbox):
+    major, minor = host_abi()
+    path, message = refused(sandbox, "abi_minor_newer")
+    for version in (f"{major}.{minor + 1}", f"{major}.{minor}"):
+        expect(f"ABI {version}" in message, f"version {version} missing: {message!r}")
+
+
+def library_without_ig_symbols_is_refused(sandbox):
+    path, message = refused(sandbox, "not_a_plugin")
+    expect(path in message and "not an ig plugin" in message, f"message: {message!r}")
+    expect("ig_plugin_abi_version" in message, f"the missing symbol is not named: {message!r}")
+
+
+def text_file_is_refused(sandbox):
+    path, message = refused(sandbox, "not_elf")
+    expect(path in message and "not an ELF" in message, f"message: {message!r}")
+
+
+def exception_in_start_fails_the_instance(sandbox):
+    _, message = refused(sandbox, "throws_in_start")
+    expect("throws_in_start: deliberate failure in start()" in message,
+           f"the exception's text is missing: {message!r}")
+
+
+def invalid_description_is_refused(sandbox):
+    path, message = refused(sandbox, "bad_description")
+    expect(path in message and "duplicate field 'pid'" in message, f"message: {message!r}")
+
+
+def verifier_rejection_names_program_and_reason(sandbox):
+    _, message = refused(sandbox, "verifier_reject")
+    expect("'ig_vrej_getpid'" in message, f"the rejected program is not named: {message!r}")
+    expect("invalid mem access" in message, f"the verifier's complaint is missing: {message!r}")
+
+
+if __name__ == "__main__":
+    main("bad_plugin", [abi_major_mismatch_names_both_versions, newer_abi_minor_is_refused,
+                        library_without_ig_symbols_is_refused, text_file_is_refused,
+                        exception_in_start_fails_the_instance, invalid_description_is_refused,
+                        verifier_rejection_names_program_and_reason],
+         programs=["bpftool"], tracepoints=["syscalls/sys_enter_getpid"])

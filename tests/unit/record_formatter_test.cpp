@@ -1,0 +1,221 @@
+// Event records to aligned columns and to JSON lines, checked against golden strings.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "output/record_formatter.h"
+
+using namespace std::string_view_literals;
+using ig::FieldType;
+using ig::host::OutputFormat;
+using ig::host::RecordFormatter;
+
+namespace {
+
+// 2024-01-02T03:04:05.123456789Z, five seconds after boot.
+constexpr std::uint64_t kBootNs = 5'123'456'789;
+constexpr std::int64_t kBootToRealtime = 1'704'164'640'000'000'000;
+
+// Layout of the test record (128 bytes):
+//   0 timestamp u64 | 8 pid u32 | 12 fd i32 | 16 error i32 | 20 flags u32 | 24 mode u32
+//  28 ok u8 | 32 big u64 | 40 delta i64 | 48 comm char[16] | 64 args (string list, 64)
+ig::Description demo() {
+  auto f = [](const char* name, FieldType type, std::uint32_t offset, std::uint32_t size) {
+    return ig::make_field(name, type, offset, size, "help");
+  };
+  ig::Field flags = f("flags", FieldType::Flags, 20, 4);
+  flags.flags = {{3, 0, "RDONLY"}, {3, 1, "WRONLY"}, {3, 2, "RDWR"}, {0x40, 0x40, "CREAT"}, {0x200, 0x200, "TRUNC"}};
+  flags.width = 24;
+  ig::Field delta = f("delta", FieldType::I64, 40, 8);
+  delta.hidden = true;
+  ig::Description d;
+  d.name = "demo";
+  d.fields = {f("timestamp", FieldType::Timestamp, 0, 8), f("pid", FieldType::U32, 8, 4),
+              f("fd", FieldType::I32, 12, 4),          f("error", FieldType::Errno, 16, 4),
+              flags,                                    f("mode", FieldType::Octal, 24, 4),
+              f("ok", FieldType::Bool, 28, 1),          f("big", FieldType::U64, 32, 8),
+              delta,                                    f("comm", FieldType::String, 48, 16),
+              f("args", FieldType::StringList, 64, 64)};
+  d.record_size = 128;
+  return d;
+}
+
+struct Record {
+  std::vector<unsigned char> bytes = std::vector<unsigned char>(128, 0);
+  template <class T>
+  Record& put(std::size_t offset, T value) {
+    std::memcpy(bytes.data() + offset, &value, sizeof(T));
+    return *this;
+  }
+  Record& text(std::size_t offset, std::string_view s) {
+    std::memcpy(bytes.data() + offset, s.data(), s.size());
+    return *this;
+  }
+};
+
+// A successful open by 'cat': every field set; args "ls", "-l" (70 bytes used).
+Record sample() {
+  Record r;
+  r.put<std::uint64_t>(0, kBootNs).put<std::uint32_t>(8, 4321).put<std::int32_t>(12, 3).put<std::int32_t>(16, 0);
+  r.put<std::uint32_t>(20, 0x241).put<std::uint32_t>(24, 0644).put<std::uint8_t>(28, 1);
+  r.put<std::uint64_t>(32, 18446744073709551615ull).put<std::int64_t>(40, -42);
+  r.text(48, "cat").text(64, "ls\0-l\0"sv);
+  return r;
+}
+
+RecordFormatter formatter(OutputFormat format, const std::vector<std::string>& names = {}) {
+  auto f = RecordFormatter::create(demo(), format, names);
+  REQUIRE(f.ok());
+  f.value().set_boot_to_realtime_ns(kBootToRealtime);
+  return std::move(f).value();
+}
+
+std::string format(const RecordFormatter& f, const Record& r, std::size_t size) {
+  std::string out;
+  f.append(r.bytes.data(), size, out);
+  return out;
+}
+
+// Columns show local time; pin the zone so the golden strings hold anywhere.
+struct UtcZone {
+  UtcZone() {
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("json: every field type, with a fixed clock offset") {
+  auto f = formatter(OutputFormat::Json);
+  CHECK(f.header() == "");
+  CHECK(format(f, sample(), 70) ==
+        "{\"timestamp\":\"2024-01-02T03:04:05.123456789Z\",\"pid\":4321,\"fd\":3,\"error\":\"\","
+        "\"flags\":\"WRONLY|CREAT|TRUNC\",\"mode\":\"0644\",\"ok\":true,\"big\":18446744073709551615,"
+        "\"delta\":-42,\"comm\":\"cat\",\"args\":[\"ls\",\"-l\"]}\n");
+}
+
+TEST_CASE("json: errno names and negative numbers") {
+  auto f = formatter(OutputFormat::Json, {"fd", "error"});
+  Record r = sample();
+  r.put<std::int32_t>(12, -1).put<std::int32_t>(16, -2);
+  CHECK(format(f, r, 70) == "{\"fd\":-1,\"error\":\"ENOENT\"}\n");
+}
+
+TEST_CASE("json: quotes, backslashes, newlines and control characters are escaped") {
+  auto f = formatter(OutputFormat::Json, {"comm", "args"});
+  Record r = sample();
+  r.text(48, "q\"b\\s\n\t\x01\x7f\r"sv);
+  constexpr auto args = "say \"hi\"\0a\\b\0"sv;
+  r.text(64, args);
+  CHECK(format(f, r, 64 + args.size()) ==
+        "{\"comm\":\"q\\\"b\\\\s\\n\\t\\u0001\\u007f\\r\","
+        "\"args\":[\"say \\\"hi\\\"\",\"a\\\\b\"]}\n");
+}
+
+TEST_CASE("json_escape passes UTF-8 through and escapes every control character") {
+  using ig::host::json_escape;
+  CHECK(json_escape("plain") == "plain");
+  CHECK(json_escape("caf\xc3\xa9") == "caf\xc3\xa9");
+  CHECK(json_escape("\0\x1f"sv) == "\\u0000\\u001f");
+  CHECK(json_escape("\b\f") == "\\u0008\\u000c");
+}
+
+TEST_CASE("json: a record shorter than the struct gives null for missing fields") {
+  auto f = formatter(OutputFormat::Json, {"pid", "fd", "comm", "args"});
+  CHECK(format(f, sample(), 12) == "{\"pid\":4321,\"fd\":null,\"comm\":null,\"args\":[]}\n");
+  // A string list cut short keeps the complete items it has.
+  CHECK(format(f, sample(), 67) == "{\"pid\":4321,\"fd\":3,\"comm\":\"cat\",\"args\":[\"ls\"]}\n");
+}
+
+TEST_CASE("json: a full string field without NUL stops at its size") {
+  auto f = formatter(OutputFormat::Json, {"comm"});
+  Record r = sample();
+  r.text(48, "0123456789abcdefXYZ");  // spills into args: must not be shown
+  CHECK(format(f, r, 128) == "{\"comm\":\"0123456789abcdef\"}\n");
+}
+
+TEST_CASE("json: hidden fields are included by default") {
+  auto f = formatter(OutputFormat::Json);
+  CHECK(format(f, sample(), 70).find("\"delta\":-42") != std::string::npos);
+}
+
+TEST_CASE("columns: header and rows align, numbers right and text left") {
+  UtcZone utc;
+  auto f = formatter(OutputFormat::Columns, {"pid", "comm", "fd", "error"});
+  CHECK(f.header() == "    PID COMM                  FD ERROR");
+  Record r = sample();
+  r.put<std::int32_t>(12, -1).put<std::int32_t>(16, -2);
+  CHECK(format(f, r, 70) == "   4321 cat                   -1 ENOENT\n");
+  // A value wider than its column pushes the rest right instead of being cut.
+  r.put<std::uint32_t>(8, 4294967295u).text(48, "0123456789abcdef");
+  CHECK(format(f, r, 70) == "4294967295 0123456789abcdef      -1 ENOENT\n");
+}
+
+TEST_CASE("columns: time, bool, octal and flags with a width hint") {
+  UtcZone utc;
+  auto f = formatter(OutputFormat::Columns, {"timestamp", "ok", "mode", "flags", "pid"});
+  CHECK(f.header() == "TIMESTAMP       OK    MODE   FLAGS                        PID");
+  CHECK(format(f, sample(), 70) == "03:04:05.123456 true  0644   WRONLY|CREAT|TRUNC          4321\n");
+}
+
+TEST_CASE("columns: the default set leaves hidden fields out, and a string list is the last column") {
+  UtcZone utc;
+  auto f = formatter(OutputFormat::Columns);
+  std::string header = f.header();
+  CHECK(header.find("DELTA") == std::string::npos);
+  CHECK(header.ends_with(" COMM             ARGS"));
+  CHECK(format(f, sample(), 70).ends_with(" cat              ls -l\n"));
+  // Named explicitly, a hidden field is shown.
+  CHECK(formatter(OutputFormat::Columns, {"delta"}).header() == "       DELTA");
+  CHECK(format(formatter(OutputFormat::Columns, {"delta", "pid"}), sample(), 70) == "         -42    4321\n");
+}
+
+TEST_CASE("columns: a record shorter than the struct shows '-' for missing fields") {
+  auto f = formatter(OutputFormat::Columns, {"pid", "fd", "comm", "args"});
+  CHECK(format(f, sample(), 12) == "   4321       - -                \n");
+}
+
+TEST_CASE("an unknown field name is refused with the list of valid ones") {
+  auto f = RecordFormatter::create(demo(), OutputFormat::Columns, {"pid", "nope"});
+  REQUIRE_FALSE(f.ok());
+  CHECK(f.error().message ==
+        "unknown field 'nope' for 'demo'; valid fields: timestamp,pid,fd,error,flags,mode,ok,big,delta,comm,args");
+}
+
+TEST_CASE("flags: masks pick one value, bits name themselves, leftovers show in hex") {
+  using ig::host::format_flags;
+  const std::vector<ig::FlagName> names = {
+      {3, 0, "RDONLY"}, {3, 1, "WRONLY"}, {3, 2, "RDWR"}, {0x40, 0x40, "CREAT"}, {0x200, 0x200, "TRUNC"}};
+  CHECK(format_flags(0, names) == "RDONLY");
+  CHECK(format_flags(0x241, names) == "WRONLY|CREAT|TRUNC");
+  CHECK(format_flags(0x1002, names) == "RDWR|0x1000");
+  CHECK(format_flags(3, names) == "0x3");  // no name for access mode 3
+  CHECK(format_flags(0, {}) == "0");
+  CHECK(format_flags(0x300, {}) == "0x300");
+  const std::vector<ig::FlagName> bits = {{0x40, 0x40, "CREAT"}};
+  CHECK(format_flags(0, bits) == "0");
+  CHECK(format_flags(0xc0, bits) == "CREAT|0x80");
+}
+
+TEST_CASE("errno values show as names, either sign, empty for success") {
+  using ig::host::errno_name;
+  CHECK(errno_name(0) == "");
+  CHECK(errno_name(-2) == "ENOENT");
+  CHECK(errno_name(2) == "ENOENT");
+  CHECK(errno_name(-13) == "EACCES");
+  CHECK(errno_name(-9999) == "E9999");
+}
+
+TEST_CASE("timestamps before and after a second boundary keep their nanoseconds") {
+  auto f = formatter(OutputFormat::Json, {"timestamp"});
+  Record r = sample();
+  r.put<std::uint64_t>(0, 5'000'000'007);
+  CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:04:05.000000007Z\"}\n");
+  r.put<std::uint64_t>(0, 4'999'999'999);
+  CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:04:04.999999999Z\"}\n");
+}

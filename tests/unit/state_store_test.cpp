@@ -1,0 +1,88 @@
+// Persisted instances: the TOML round trip, atomic saves, and broken files moved aside.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "daemon/state_store.h"
+
+namespace fs = std::filesystem;
+using ig::host::parse_instance;
+using ig::host::PersistedInstance;
+using ig::host::render_instance;
+using ig::host::StateStore;
+
+namespace {
+
+PersistedInstance sample(const std::string& id = "0123456789abcdef0123456789abcdef") {
+  return PersistedInstance{id, "mytraceopen", "trace_open", {{"pid", "42"}, {"comm", "a'b\"c"}}, 1764133200};
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/ig-state-test.XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+}  // namespace
+
+TEST_CASE("an instance survives render and parse unchanged") {
+  auto parsed = parse_instance(render_instance(sample()), "test");
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().id == sample().id);
+  CHECK(parsed.value().name == "mytraceopen");
+  CHECK(parsed.value().gadget == "trace_open");
+  CHECK(parsed.value().params == sample().params);
+  CHECK(parsed.value().created == 1764133200);
+}
+
+TEST_CASE("a file with garbage, a wrong type or a bad id does not parse") {
+  CHECK_FALSE(parse_instance("this is = = not toml", "t").ok());
+  std::string good = render_instance(sample());
+  std::string wrong_type = good;
+  wrong_type.replace(wrong_type.find("name = 'mytraceopen'"), 20, "name = 12");
+  auto r = parse_instance(wrong_type, "t");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("'name'") != std::string::npos);
+  CHECK_FALSE(parse_instance("id = 'XYZ'\nname = 'a'\ngadget = 'g'\ncreated = 2026-01-01T00:00:00Z\n", "t").ok());
+}
+
+TEST_CASE("save writes atomically and load_all restores; remove deletes") {
+  TempDir dir;
+  StateStore store(dir.path);
+  REQUIRE(store.prepare().ok());
+  REQUIRE(store.save(sample()).ok());
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path)) {
+    ++files;
+    CHECK(e.path().filename().string() == sample().id + ".toml");  // no temp file left
+  }
+  CHECK(files == 1);
+  auto loaded = store.load_all();
+  REQUIRE(loaded.instances.size() == 1);
+  CHECK(loaded.warnings.empty());
+  CHECK(loaded.instances[0].name == "mytraceopen");
+  REQUIRE(store.remove(sample().id).ok());
+  CHECK(fs::is_empty(dir.path));
+}
+
+TEST_CASE("an unparsable file is moved aside with one warning and the others still load") {
+  TempDir dir;
+  StateStore store(dir.path);
+  REQUIRE(store.save(sample()).ok());
+  write(dir.path / "ffffffffffffffffffffffffffffffff.toml", "garbage ][");
+  auto other = sample("ffffffffffffffffffffffffffff0000");  // valid, but filed under another id
+  write(dir.path / "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.toml", render_instance(other));
+  auto loaded = store.load_all();
+  REQUIRE(loaded.instances.size() == 1);
+  CHECK(loaded.instances[0].id == sample().id);
+  CHECK(loaded.warnings.size() == 2);
+  CHECK(fs::exists(dir.path / "ffffffffffffffffffffffffffffffff.toml.broken"));
+  CHECK(fs::exists(dir.path / "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.toml.broken"));
+}
