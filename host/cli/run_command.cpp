@@ -39,7 +39,13 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
     return fail("no gadget given; usage: ig run GADGET [options] (see 'ig gadgets')");
   }
   auto plugin = cli.catalog().find(token);
-  if (!plugin) return fail(plugin.error().message);
+  if (!plugin) {
+    std::size_t at = *find_gadget_index(args);
+    bool after_option = at > 0 && args[at - 1].starts_with("-");
+    return fail(plugin.error().message +
+                (after_option ? "; gadget parameters go after the gadget: ig run GADGET " + args[at - 1] + " " + token
+                              : ""));
+  }
   const Description& description = plugin.value()->description();
 
   auto options = parse_run_options(args, description);

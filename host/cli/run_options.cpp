@@ -123,17 +123,22 @@ Result<std::string> normalize_param(const Param& param, const std::string& text)
   return bad("a value");
 }
 
-std::string find_gadget_token(const std::vector<std::string>& args) {
+std::optional<std::size_t> find_gadget_index(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
-    if (!a.starts_with("-") || a == "-") return a;
+    if (a == "--") return i + 1 < args.size() ? std::optional(i + 1) : std::nullopt;
+    if (!a.starts_with("-") || a == "-") return i;
     bool takes_value = false;
     for (const char* opt : kValueOptions)
       if (a == opt) takes_value = true;
     if (takes_value) ++i;
   }
-  return "";
+  return std::nullopt;
+}
+
+std::string find_gadget_token(const std::vector<std::string>& args) {
+  auto index = find_gadget_index(args);
+  return index ? args[*index] : "";
 }
 
 Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& d) {
@@ -145,31 +150,37 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const
     gadget_opts.add_options()(p.name.c_str(), value, p.help.c_str());
   }
   all.add(gadget_opts);
+  // The gadget token comes out first, so a switch before it (`--failed trace_open`)
+  // cannot take it as its value; anything else positional is an error.
+  auto gadget_index = find_gadget_index(args);
+  if (!gadget_index) return make_error("no gadget given; usage: ig run GADGET [options]");
+  std::vector<std::string> rest = args;
+  rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(*gadget_index));
+  if (*gadget_index > 0 && rest[*gadget_index - 1] == "--") rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(*gadget_index - 1));
   po::options_description positional_opt;
-  positional_opt.add_options()("gadget", po::value<std::vector<std::string>>());
+  positional_opt.add_options()("unexpected", po::value<std::vector<std::string>>());
   all.add(positional_opt);
   po::positional_options_description positional;
-  positional.add("gadget", -1);
+  positional.add("unexpected", -1);
 
   po::variables_map vm;
   try {
     auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+    po::store(po::command_line_parser(rest).options(all).positional(positional).style(style).run(), vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
-    return make_error("unknown option '" + e.get_option_name() + "' for '" + d.name + "'; see 'ig run " + d.name +
-                      " --help'");
+    std::string option = e.get_option_name();
+    option = option.substr(0, option.find('='));
+    return make_error("unknown option '" + option + "' for '" + d.name + "'; see 'ig run " + d.name + " --help'");
   } catch (const po::error& e) {
     return make_error(std::string(e.what()) + "; see 'ig run " + d.name + " --help'");
   }
 
   RunOptions o;
-  auto positionals = vm.count("gadget") ? vm["gadget"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  if (positionals.empty()) return make_error("no gadget given; usage: ig run GADGET [options]");
-  o.gadget = positionals[0];
-  if (positionals.size() > 1)
-    return make_error("unexpected argument '" + positionals[1] + "'; parameters are options, see 'ig run " + d.name +
-                      " --help'");
+  o.gadget = args[*gadget_index];
+  if (vm.count("unexpected"))
+    return make_error("unexpected argument '" + vm["unexpected"].as<std::vector<std::string>>()[0] +
+                      "'; parameters are options, see 'ig run " + d.name + " --help'");
   o.help = vm["help"].as<bool>();
   o.verbose = vm["verbose"].as<bool>();
   o.detach = vm["detach"].as<bool>();

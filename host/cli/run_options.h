@@ -35,6 +35,8 @@ Result<std::string> normalize_param(const Param& param, const std::string& text)
 // The gadget token: the first argument that is not an option or an option's value.
 // Empty when there is none.
 std::string find_gadget_token(const std::vector<std::string>& args);
+// Its position in `args`, if any.
+std::optional<std::size_t> find_gadget_index(const std::vector<std::string>& args);
 
 // Parse everything after `ig run`, given the plugin's description.
 Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& description);

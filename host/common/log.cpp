@@ -28,8 +28,9 @@ void log(LogLevel level, std::string_view message) {
   if (!log_enabled(level)) return;
   std::string line = "ig: ";
   line += prefix(level);
-  line += message;
-  while (!line.empty() && line.back() == '\n') line.pop_back();
+  // One message, one line: a newline inside (say, from a user's value) is shown escaped.
+  while (!message.empty() && message.back() == '\n') message.remove_suffix(1);
+  for (char c : message) line += c == '\n' ? std::string("\\n") : std::string(1, c);
   line += '\n';
   std::lock_guard lock(g_mutex);
   std::fflush(stdout);

@@ -178,10 +178,10 @@ class Skeleton {
     bpf_object__for_each_program(prog, s.skel->obj) {
       const char* log = s.logs[i++].get();
       if (log[0] == '\0') continue;
-      // ENOSPC only says our log buffer filled up; the log's tail says why it failed.
-      std::string cause = err == -ENOSPC ? "" : " (" + errno_text(err) + ")";
-      return make_error("BPF verifier rejected '" + std::string(bpf_program__name(prog)) + "'" + cause + ": " +
-                        detail::log_tail(log));
+      // The errno says little here (EACCES, or ENOSPC when the log filled); the
+      // log's tail says why.
+      return make_error("BPF verifier rejected '" + std::string(bpf_program__name(prog)) +
+                        "': " + detail::log_tail(log));
     }
     return make_error("failed to load BPF object: " + errno_text(err) + hint(err));
   }
