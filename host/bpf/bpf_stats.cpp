@@ -27,7 +27,9 @@ Result<void> write_sysctl(const std::string& path, const std::string& value) {
   std::ofstream out(path);
   out << value << "\n";
   out.flush();
-  if (!out) return make_error("cannot write '" + path + "': " + std::strerror(errno) + "; run as root");
+  if (!out)
+    return make_error("cannot write '" + path + "': " + std::strerror(errno) +
+                      "; run as root with CAP_SYS_ADMIN to switch BPF stats on");
   return {};
 }
 

@@ -51,6 +51,7 @@ const char* field_type_name(FieldType type) {
     case FieldType::Timestamp: return "time";
     case FieldType::Flags: return "flags";
     case FieldType::Octal: return "octal";
+    case FieldType::F64: return "float";
   }
   return "?";
 }

@@ -49,6 +49,9 @@ Result<pid_t> spawn_daemon(const Config& config, const std::vector<std::string>&
   std::error_code ec;
   fs::create_directories(config.pid_file.parent_path(), ec);
   fs::path log_path = daemon_log_path(config);
+  // Exec the real path, not /proc/self/exe, so the daemon's comm reads "ig".
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) self = "/proc/self/exe";
   pid_t pid = ::fork();
   if (pid < 0) return make_error(std::string("cannot start the ig daemon: fork: ") + std::strerror(errno));
   if (pid == 0) {
@@ -63,7 +66,7 @@ Result<pid_t> spawn_daemon(const Config& config, const std::vector<std::string>&
     std::vector<char*> argv;
     for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
-    ::execv("/proc/self/exe", argv.data());
+    ::execv(self.c_str(), argv.data());
     ::_exit(127);
   }
   return pid;

@@ -113,7 +113,10 @@ void Connection::handle_run(const Message& request) {
   run.detach = request.get("detach") == "1";
   for (const auto& [k, v] : request.fields())
     if (k.starts_with("param.")) run.params[k.substr(6)] = v;
+  holding_ = true;
   auto id = manager_.run(run, run.detach ? nullptr : shared_from_this());
+  holding_ = false;
+  std::string early = std::exchange(held_, "");
   if (!id) return send(error_message(id.error().message));
   if (!run.detach) foreground_id_ = id.value();
   Message started(Type::Started);
@@ -121,6 +124,8 @@ void Connection::handle_run(const Message& request) {
   for (const Message& entry : manager_.list())
     if (entry.get("id") == id.value()) started.add("name", entry.get("name")).add("gadget", entry.get("gadget"));
   send(started);
+  pending_ += early;
+  flush();
 }
 
 void Connection::handle_remove(const Message& request) {
@@ -142,6 +147,7 @@ void Connection::handle_remove(const Message& request) {
 
 void Connection::send(const Message& message) {
   if (closed_ || closing_) return;
+  if (holding_) return protocol::append_frame(message, held_);
   protocol::append_frame(message, pending_);
   if (message.type() == Type::Finished) {
     // The instance is gone (finished, stopped or removed): nothing more will come.
@@ -154,6 +160,7 @@ void Connection::send(const Message& message) {
 
 void Connection::send_event(const void* record, std::size_t size) {
   if (closed_ || closing_) return;
+  if (holding_) return protocol::append_event_frame(record, size, held_);
   if (pending_.size() > kMaxPendingBytes) {
     ++dropped_;
     return;

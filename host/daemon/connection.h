@@ -35,6 +35,10 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
   protocol::FrameReader reader_{protocol::kMaxRequestPayload};
   char read_buffer_[16 * 1024];
   std::string pending_;   // queued output
+  // While an instance starts for this connection, its early output waits here so
+  // that the Started reply is always the first frame the client reads.
+  bool holding_ = false;
+  std::string held_;
   std::string in_flight_; // being written
   bool writing_ = false;
   bool closing_ = false;

@@ -92,6 +92,8 @@ std::string check_description(const Description& d) {
     if (!seen.insert(f.name).second) return "duplicate field '" + f.name + "'";
     if (std::uint64_t(f.offset) + f.size > d.record_size)
       return "field '" + f.name + "' lies outside the record (" + std::to_string(d.record_size) + " bytes)";
+    if (f.type == FieldType::F64 && f.size != sizeof(double))
+      return "float field '" + f.name + "' must be 8 bytes";
     if (f.type == FieldType::StringList && i + 1 != d.fields.size())
       return "string list field '" + f.name + "' must be the last field";
   }

@@ -29,6 +29,7 @@ std::size_t default_width(const Field& f) {
     case FieldType::Timestamp: return 15;
     case FieldType::Flags: return 16;
     case FieldType::Octal: return 6;
+    case FieldType::F64: return 6;
   }
   return 8;
 }
@@ -40,7 +41,7 @@ bool is_text(const Field& f) {
 
 bool is_number(const Field& f) {
   return f.type == FieldType::U32 || f.type == FieldType::I32 || f.type == FieldType::U64 ||
-         f.type == FieldType::I64;
+         f.type == FieldType::I64 || f.type == FieldType::F64;
 }
 
 // Numbers align right, text left; the last column is never padded.
@@ -157,6 +158,7 @@ RecordFormatter::RecordFormatter(OutputFormat format, std::vector<Field> fields)
   for (std::size_t i = 0; i < fields_.size(); ++i) {
     const Field& f = fields_[i];
     std::size_t width = f.width ? f.width : default_width(f);
+    if (f.max_width) width = std::min<std::size_t>(width, f.max_width);
     widths_.push_back(std::max(width, f.name.size()));
   }
 }
@@ -214,6 +216,12 @@ void RecordFormatter::append(const void* record, std::size_t size, std::string& 
         case FieldType::Timestamp:
           text = timestamp_text(read_at<std::uint64_t>(base, f.offset), boot_to_realtime_ns_, json);
           break;
+        case FieldType::F64: {
+          char buf[32];
+          std::snprintf(buf, sizeof(buf), "%.2f", read_at<double>(base, f.offset));
+          text = buf;
+          break;
+        }
         case FieldType::Octal: {
           char buf[16];
           std::snprintf(buf, sizeof(buf), "%04o", read_at<std::uint32_t>(base, f.offset));
@@ -249,6 +257,7 @@ void RecordFormatter::append(const void* record, std::size_t size, std::string& 
         out += text;
       }
     } else {
+      if (f.max_width && text.size() > f.max_width) text.resize(f.max_width);
       append_cell(out, text, widths_[i], is_number(f), i == 0, i + 1 == fields_.size());
     }
     first = false;

@@ -38,6 +38,7 @@ enum class FieldType : std::uint8_t {
   Timestamp,  // u64 nanoseconds since boot (bpf_ktime_get_boot_ns); shown as wall time
   Flags,      // u32 bit set, named through Field::flags
   Octal,      // u32 shown in octal (file modes)
+  F64,        // double, shown with two decimals (percentages)
 };
 
 // One named value of a Flags field: shown when (value & mask) == bits.
@@ -56,6 +57,7 @@ struct Field {
   std::uint16_t width = 0;   // column width hint; 0 picks one from the type
   std::vector<FlagName> flags;
   bool hidden = false;       // left out of the default columns (still in JSON)
+  std::uint16_t max_width = 0;  // columns cut the value to this many characters; JSON never
 };
 
 inline Field make_field(std::string name, FieldType type, std::size_t offset, std::size_t size, std::string help) {
