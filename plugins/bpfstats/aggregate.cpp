@@ -1,0 +1,207 @@
+#include "aggregate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <compare>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+namespace ig::bpfstats {
+namespace {
+
+struct Counters {
+  std::uint64_t runtime = 0;
+  std::uint64_t runcount = 0;
+};
+
+Counters growth(const ProgramInfo& now, const KernelSnapshot* before) {
+  if (!before) return {};
+  auto it = before->programs.find(now.id);
+  // Not there before (or counters went backwards, i.e. a reused id): it is newer
+  // than `before`, so everything it has counted happened since.
+  if (it == before->programs.end() || it->second.run_time_ns > now.run_time_ns ||
+      it->second.run_cnt > now.run_cnt)
+    return {now.run_time_ns, now.run_cnt};
+  return {now.run_time_ns - it->second.run_time_ns, now.run_cnt - it->second.run_cnt};
+}
+
+double cpu_percent(std::uint64_t runtime_delta, const KernelSnapshot& now, const KernelSnapshot* before) {
+  if (!before) return 0;
+  auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now.taken - before->taken).count();
+  return elapsed > 0 ? static_cast<double>(runtime_delta) * 100.0 / static_cast<double>(elapsed) : 0;
+}
+
+// Adds the maps that exist in `now` to `distinct`.
+void add_maps(std::set<std::uint32_t>& distinct, const std::vector<std::uint32_t>& ids, const KernelSnapshot& now) {
+  for (std::uint32_t id : ids)
+    if (now.maps.count(id)) distinct.insert(id);
+}
+
+void set_maps(Row& row, const std::set<std::uint32_t>& distinct, const KernelSnapshot& now) {
+  row.map_count = static_cast<std::uint32_t>(distinct.size());
+  for (std::uint32_t id : distinct) row.map_memory += now.maps.at(id).memlock;
+}
+
+void add_program(Row& row, const ProgramInfo& prog, const KernelSnapshot* before) {
+  Counters delta = growth(prog, before);
+  row.runtime += prog.run_time_ns;
+  row.runcount += prog.run_cnt;
+  row.runtime_delta += delta.runtime;
+  row.runcount_delta += delta.runcount;
+}
+
+// Nothing when none of the instance's objects is in `now` (it owns none, or they went).
+std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
+                                const KernelSnapshot* before) {
+  Row row;
+  row.gadget_id = instance.id;
+  row.gadget_name = instance.name;
+  row.gadget_image = instance.gadget;
+  std::set<std::uint32_t> maps;
+  add_maps(maps, instance.objects.maps, now);
+  std::set<std::uint32_t> seen;
+  for (std::uint32_t id : instance.objects.programs) {
+    auto it = now.programs.find(id);
+    if (it == now.programs.end() || !seen.insert(id).second) continue;
+    add_program(row, it->second, before);
+    add_maps(maps, it->second.map_ids, now);
+  }
+  if (seen.empty() && maps.empty()) return std::nullopt;
+  set_maps(row, maps, now);
+  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  return row;
+}
+
+Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
+                const KernelSnapshot* before) {
+  Row row;
+  if (owner) {
+    row.gadget_id = owner->id;
+    row.gadget_name = owner->name;
+    row.gadget_image = owner->gadget;
+  } else if (auto it = now.holders.find(prog.id); it != now.holders.end()) {
+    row.holders = it->second;
+  }
+  row.prog_id = prog.id;
+  row.prog_name = prog.name;
+  row.prog_type = prog.type;
+  add_program(row, prog, before);
+  std::set<std::uint32_t> maps;
+  add_maps(maps, prog.map_ids, now);
+  set_maps(row, maps, now);
+  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  return row;
+}
+
+template <class T>
+std::weak_ordering order_of(const T& a, const T& b) {
+  if (a < b) return std::weak_ordering::less;
+  if (b < a) return std::weak_ordering::greater;
+  return std::weak_ordering::equivalent;
+}
+
+std::vector<std::string> comms_of(const Row& row) {
+  std::vector<std::string> comms;
+  for (const Holder& h : row.holders) comms.push_back(h.comm);
+  return comms;
+}
+
+std::weak_ordering compare(const Row& a, const Row& b, Column column) {
+  switch (column) {
+    case Column::GadgetId: return order_of(a.gadget_id, b.gadget_id);
+    case Column::GadgetName: return order_of(a.gadget_name, b.gadget_name);
+    case Column::GadgetImage: return order_of(a.gadget_image, b.gadget_image);
+    case Column::ProgId: return order_of(a.prog_id, b.prog_id);
+    case Column::ProgName: return order_of(a.prog_name, b.prog_name);
+    case Column::ProgType: return order_of(a.prog_type, b.prog_type);
+    case Column::Runtime: return order_of(a.runtime, b.runtime);
+    case Column::Runcount: return order_of(a.runcount, b.runcount);
+    case Column::RuntimeDelta: return order_of(a.runtime_delta, b.runtime_delta);
+    case Column::RuncountDelta: return order_of(a.runcount_delta, b.runcount_delta);
+    case Column::Cpu: return order_of(a.cpu, b.cpu);
+    case Column::MapMemory: return order_of(a.map_memory, b.map_memory);
+    case Column::MapCount: return order_of(a.map_count, b.map_count);
+    case Column::Pids: {
+      std::uint32_t pa = a.holders.empty() ? 0 : a.holders.front().pid;
+      std::uint32_t pb = b.holders.empty() ? 0 : b.holders.front().pid;
+      return order_of(pa, pb);
+    }
+    case Column::Comms: return order_of(comms_of(a), comms_of(b));
+  }
+  return std::weak_ordering::equivalent;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+SnapshotRequest plan_snapshot(const std::vector<RegisteredInstance>& registry, const View& view) {
+  SnapshotRequest request;
+  if (view.mode == Mode::Programs && !view.gadgets_only) {
+    request.all_programs = true;
+    request.holders = true;
+    return request;
+  }
+  for (const RegisteredInstance& instance : registry) {
+    request.program_ids.insert(request.program_ids.end(), instance.objects.programs.begin(),
+                               instance.objects.programs.end());
+    // A program row counts only the maps its program references; an instance row
+    // also counts maps it registered that no program references.
+    if (view.mode == Mode::Instances)
+      request.map_ids.insert(request.map_ids.end(), instance.objects.maps.begin(), instance.objects.maps.end());
+  }
+  return request;
+}
+
+std::vector<Row> build_rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
+                            const View& view, const KernelSnapshot* before) {
+  std::vector<Row> rows;
+  if (view.mode == Mode::Instances) {
+    for (const RegisteredInstance& instance : registry)
+      if (auto row = instance_row(now, instance, before)) rows.push_back(std::move(*row));
+    return rows;
+  }
+  std::unordered_map<std::uint32_t, const RegisteredInstance*> owner;
+  for (const RegisteredInstance& instance : registry)
+    for (std::uint32_t id : instance.objects.programs) owner.emplace(id, &instance);
+  for (const auto& [id, prog] : now.programs) {
+    auto it = owner.find(id);
+    const RegisteredInstance* instance = it == owner.end() ? nullptr : it->second;
+    if (view.gadgets_only && !instance) continue;
+    rows.push_back(program_row(now, prog, instance, before));
+  }
+  return rows;
+}
+
+Result<SortOrder> parse_sort(std::string_view spec) {
+  SortOrder order;
+  order.descending = spec.starts_with('-');
+  std::string_view name = order.descending ? spec.substr(1) : spec;
+  if (name.starts_with('+')) name.remove_prefix(1);
+  for (std::size_t i = 0; i < kColumnNames.size(); ++i) {
+    if (iequals(name, kColumnNames[i])) {
+      order.column = static_cast<Column>(i);
+      return order;
+    }
+  }
+  std::string valid;
+  for (std::string_view n : kColumnNames) valid += (valid.empty() ? "" : ",") + std::string(n);
+  return make_error("unknown column '" + std::string(name) + "' for '--sort'; valid columns: " + valid +
+                    " ('-' prefix for descending)");
+}
+
+void sort_rows(std::vector<Row>& rows, const SortOrder& order) {
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    std::weak_ordering by_column = compare(a, b, order.column);
+    if (by_column != 0) return order.descending ? by_column > 0 : by_column < 0;
+    if (a.gadget_id != b.gadget_id) return a.gadget_id < b.gadget_id;
+    return a.prog_id < b.prog_id;
+  });
+}
+
+}  // namespace ig::bpfstats

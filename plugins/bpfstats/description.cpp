@@ -1,0 +1,96 @@
+// bpfstats' self-description: the parameters and the meaning of every column.
+#include <cstddef>
+
+#include "record.h"
+
+namespace ig::bpfstats {
+namespace {
+
+struct ColumnSpec {
+  Column column;
+  FieldType type;
+  std::size_t offset;
+  std::size_t size;
+  const char* help;
+  bool hidden = false;
+  std::uint16_t width = 0;
+  std::uint16_t max_width = 0;  // columns only; JSON keeps the whole value
+};
+
+#define IG_BPFSTATS_MEMBER(member) offsetof(Record, member), sizeof(Record::member)
+
+}  // namespace
+
+Description describe() {
+  const ColumnSpec columns[] = {
+      {Column::GadgetId, FieldType::String, IG_BPFSTATS_MEMBER(gadget_id),
+       "id of the ig instance that owns the BPF objects (columns show 12 of its 32 hex characters, JSON all); "
+       "empty for another tool's program",
+       false, 12, 12},
+      {Column::GadgetName, FieldType::String, IG_BPFSTATS_MEMBER(gadget_name), "name of that instance"},
+      {Column::GadgetImage, FieldType::String, IG_BPFSTATS_MEMBER(gadget_image),
+       "the gadget the instance runs (trace_open, ...)"},
+      {Column::ProgId, FieldType::U32, IG_BPFSTATS_MEMBER(prog_id),
+       "kernel id of the BPF program (--all); 0 on a per-instance row"},
+      {Column::ProgName, FieldType::String, IG_BPFSTATS_MEMBER(prog_name),
+       "the program's name as the kernel keeps it (15 characters, not unique); empty on a per-instance row"},
+      {Column::ProgType, FieldType::String, IG_BPFSTATS_MEMBER(prog_type),
+       "program type (tracepoint, kprobe, ...) (--all)", true},
+      {Column::Runtime, FieldType::U64, IG_BPFSTATS_MEMBER(runtime),
+       "nanoseconds the kernel spent running the program(s) since load, counted only while BPF stats are on"},
+      {Column::Runcount, FieldType::U64, IG_BPFSTATS_MEMBER(runcount),
+       "times the program(s) ran since load, counted only while BPF stats are on"},
+      {Column::RuntimeDelta, FieldType::U64, IG_BPFSTATS_MEMBER(runtime_delta),
+       "runtime added during the last interval (the sampled second without --interval)", true},
+      {Column::RuncountDelta, FieldType::U64, IG_BPFSTATS_MEMBER(runcount_delta),
+       "runcount added during the last interval", true},
+      {Column::Cpu, FieldType::F64, IG_BPFSTATS_MEMBER(cpu),
+       "runtimeDelta as a percentage of one CPU over the last interval (above 100 when the program runs on "
+       "several CPUs at once)",
+       true, 6},
+      {Column::MapMemory, FieldType::U64, IG_BPFSTATS_MEMBER(map_memory),
+       "bytes the kernel charges for the maps (fdinfo memlock), each distinct map counted once: per instance "
+       "its registered maps plus those its programs use, with --all the maps the program uses. Limitations: "
+       "memlock is the maximum size, not current use (except for maps created without preallocation, which "
+       "Linux 6.4+ reports by use); perf event arrays and map-of-maps count only their own fds, not the perf "
+       "buffers or inner maps; a map shared between instances counts in each"},
+      {Column::MapCount, FieldType::U32, IG_BPFSTATS_MEMBER(map_count),
+       "number of distinct maps counted in mapMemory"},
+      {Column::Pids, FieldType::String, IG_BPFSTATS_MEMBER(pids),
+       "(--all) for another tool's program: pids of the processes holding an fd to it or to a link to it, "
+       "comma-separated; empty when only a pin or an attachment keeps it",
+       true, 8},
+      {Column::Comms, FieldType::String, IG_BPFSTATS_MEMBER(comms),
+       "(--all) command names of those processes, in the order of pids", true},
+  };
+
+#undef IG_BPFSTATS_MEMBER
+
+  Description d;
+  d.name = "bpfstats";
+  d.version = "1.0.0";
+  d.summary = "What every gadget instance and every BPF program costs the kernel: run time, run count, map memory";
+  d.params = {
+      {"all", ParamType::Bool, "false",
+       "one row per BPF program on the system, ours and other tools', instead of one per ig instance"},
+      {"gadgets-only", ParamType::Bool, "false", "with --all: only programs owned by ig instances"},
+      // Empty by default, so "given" and "not given" differ: not given is one-shot.
+      {"interval", ParamType::Duration, "",
+       "emit a snapshot every INTERVAL until Ctrl-C (or --count), with runtimeDelta, runcountDelta and cpu "
+       "over the interval; without it (and without --count) sample once for 1s, print, and exit"},
+      {"count", ParamType::Uint, "",
+       "stop after N snapshots (0: until Ctrl-C); implies --interval 1s when that is not given"},
+      {"sort", ParamType::String, "-runtime", "order rows by this column, '-' prefix for descending"},
+  };
+  for (const ColumnSpec& c : columns) {
+    Field f = make_field(std::string(column_name(c.column)), c.type, c.offset, c.size, c.help);
+    f.hidden = c.hidden;
+    f.width = c.width;
+    f.max_width = c.max_width;
+    d.fields.push_back(std::move(f));
+  }
+  d.record_size = sizeof(Record);
+  return d;
+}
+
+}  // namespace ig::bpfstats

@@ -1,0 +1,35 @@
+// The fixed-size record bpfstats emits, one per row, and its schema.
+#pragma once
+
+#include <cstdint>
+
+#include <ig/schema.h>
+
+#include "aggregate.h"
+
+namespace ig::bpfstats {
+
+struct Record {
+  std::uint64_t runtime;
+  std::uint64_t runcount;
+  std::uint64_t runtime_delta;
+  std::uint64_t runcount_delta;
+  std::uint64_t map_memory;
+  double cpu;  // percent of one CPU over the last interval
+  std::uint32_t prog_id;
+  std::uint32_t map_count;
+  char gadget_id[33];  // all 32 hex characters: JSON consumers need the full id
+  char gadget_name[33];
+  char gadget_image[33];
+  char prog_name[16];
+  char prog_type[32];
+  char pids[64];
+  char comms[128];
+};
+
+Record to_record(const Row& row);
+
+// Name, parameters and columns, with the help text `ig run bpfstats --help` shows.
+Description describe();
+
+}  // namespace ig::bpfstats

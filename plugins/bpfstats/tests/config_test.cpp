@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include "config.h"
+
+using namespace ig::bpfstats;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Params as the host hands them over: every declared parameter present, defaults
+// filled in, empty when unset, durations in nanoseconds.
+ig::Params params(std::map<std::string, std::string> given) {
+  std::map<std::string, std::string> values = {
+      {"all", "false"}, {"gadgets-only", "false"}, {"interval", ""}, {"count", ""}, {"sort", "-runtime"}};
+  for (auto& [k, v] : given) values[k] = v;
+  return ig::Params(values);
+}
+
+}  // namespace
+
+TEST_CASE("without --interval or --count bpfstats samples once for 1s") {
+  auto c = parse_config(params({}));
+  REQUIRE(c.ok());
+  CHECK(c->one_shot);
+  CHECK(c->interval == 1s);
+  CHECK(c->count == 1);
+  CHECK(c->view.mode == Mode::Instances);
+  CHECK(c->sort.column == Column::Runtime);
+  CHECK(c->sort.descending);
+}
+
+TEST_CASE("--interval repeats until stopped") {
+  auto c = parse_config(params({{"interval", "2000000000"}}));
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->one_shot);
+  CHECK(c->interval == 2s);
+  CHECK(c->count == 0);
+}
+
+TEST_CASE("--count alone repeats every second, N times; --count 0 forever") {
+  auto c = parse_config(params({{"count", "3"}}));
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->one_shot);
+  CHECK(c->interval == 1s);
+  CHECK(c->count == 3);
+  c = parse_config(params({{"count", "0"}, {"interval", "500000000"}}));
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->one_shot);
+  CHECK(c->count == 0);
+}
+
+TEST_CASE("--all and --gadgets-only pick the view") {
+  auto c = parse_config(params({{"all", "true"}, {"gadgets-only", "true"}}));
+  REQUIRE(c.ok());
+  CHECK(c->view.mode == Mode::Programs);
+  CHECK(c->view.gadgets_only);
+}
+
+TEST_CASE("bad --sort and too short --interval are errors") {
+  CHECK_FALSE(parse_config(params({{"sort", "nope"}})).ok());
+  auto c = parse_config(params({{"interval", "1000"}}));
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("'1us' for '--interval'") != std::string::npos);
+}
