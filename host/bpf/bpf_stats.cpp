@@ -86,6 +86,15 @@ void BpfStatsSwitch::turn_off_locked() {
   }
 }
 
+bool BpfStatsSwitch::already_on() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (users_ > 0) return true;
+  }
+  auto value = read_sysctl(sysctl_path_);
+  return value && value.value() == "1";
+}
+
 std::string BpfStatsSwitch::mode() const {
   std::lock_guard lock(mutex_);
   if (users_ == 0) return "off";

@@ -22,6 +22,8 @@ class BpfStatsSwitch {
 
   // Stats stay on while the returned handle (or a copy) lives.
   Result<std::shared_ptr<void>> acquire();
+  // Someone holds stats on: a handle of ours, or kernel.bpf_stats_enabled is 1.
+  bool already_on() const;
   // How stats are held right now: "off", "fd" or "sysctl".
   std::string mode() const;
 

@@ -180,4 +180,6 @@ std::vector<RegisteredInstance> Instance::registry_snapshot() const { return reg
 
 Result<std::shared_ptr<void>> Instance::enable_bpf_stats() { return bpf_stats_.acquire(); }
 
+bool Instance::bpf_stats_already_on() const { return bpf_stats_.already_on(); }
+
 }  // namespace ig::host

@@ -76,6 +76,7 @@ class Instance final : public Context {
   void unregister_bpf(const BpfObjectIds& ids) override;
   std::vector<RegisteredInstance> registry_snapshot() const override;
   Result<std::shared_ptr<void>> enable_bpf_stats() override;
+  bool bpf_stats_already_on() const override;
 
  private:
   struct Watcher;

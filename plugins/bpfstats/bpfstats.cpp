@@ -21,13 +21,21 @@ class Bpfstats final : public Gadget {
     if (!config) return config.error();
     config_ = config.value();
 
+    bool warm = ctx.bpf_stats_already_on();
     auto stats = ctx.enable_bpf_stats();
     if (!stats) return stats.error();
     stats_ = std::move(stats).value();
 
+    // Counters already running: a one-shot answers at once, no sampling second.
+    if (config_.one_shot && warm) {
+      sampled_ = false;
+      tick(ctx);
+      return {};
+    }
     auto baseline = take_kernel_snapshot(plan_snapshot(ctx.registry_snapshot(), config_.view));
     if (!baseline) return baseline.error();
     previous_ = std::move(baseline).value();
+    has_previous_ = true;
 
     ctx.every(config_.interval, [this, &ctx] { tick(ctx); });
     return {};
@@ -46,12 +54,11 @@ class Bpfstats final : public Gadget {
       ctx.finish(now.error());
       return;
     }
-    // Said here rather than in start(): a log line sent before the host's reply to
-    // 'ig run' is taken for that reply by today's client.
-    if (config_.one_shot)
+    if (config_.one_shot && sampled_)
       ctx.log(LogLevel::Info,
-              "sampled BPF run-time stats for 1s; the kernel counts runtime and runcount only while stats are on");
-    std::vector<Row> rows = build_rows(now.value(), registry, config_.view, &previous_);
+              "sampled BPF run-time stats for 1s; the kernel counts runtime and runcount only while stats are on "
+              "('ig daemon --enable-bpfstats' keeps them on)");
+    std::vector<Row> rows = build_rows(now.value(), registry, config_.view, has_previous_ ? &previous_ : nullptr);
     sort_rows(rows, config_.sort);
     for (const Row& row : rows) {
       Record record = to_record(row);
@@ -62,6 +69,12 @@ class Bpfstats final : public Gadget {
       told_empty_ = true;
     }
     previous_ = std::move(now).value();
+    has_previous_ = true;
+    if (config_.one_shot) {
+      done_ = true;
+      ctx.finish({});
+      return;
+    }
     if (config_.count != 0 && ++emitted_ >= config_.count) {
       done_ = true;
       ctx.finish({});
@@ -71,6 +84,8 @@ class Bpfstats final : public Gadget {
   Config config_;
   std::shared_ptr<void> stats_;  // BPF stats stay on while this lives
   KernelSnapshot previous_;
+  bool has_previous_ = false;
+  bool sampled_ = true;  // a one-shot that waited one interval for counters
   std::uint64_t emitted_ = 0;
   bool done_ = false;
   bool told_empty_ = false;

@@ -63,6 +63,10 @@ class Context {
   // returned handle lives. The host reference-counts it across instances and puts
   // the kernel back as it found it when the last handle goes.
   virtual Result<std::shared_ptr<void>> enable_bpf_stats() = 0;
+  // True when run-time stats were already on before this instance asked: the daemon
+  // keeps them on (--enable-bpfstats), another instance holds them, or something
+  // outside ig set kernel.bpf_stats_enabled. Counters then need no warm-up.
+  virtual bool bpf_stats_already_on() const = 0;
 };
 
 }  // namespace ig
