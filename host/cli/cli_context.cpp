@@ -1,5 +1,8 @@
 #include "cli/cli_context.h"
 
+#include <cstdlib>
+#include <sstream>
+
 namespace fs = std::filesystem;
 
 namespace ig::host {
@@ -11,6 +14,19 @@ const char* const kGlobalOptionsHelp =
     "  --pid-file PATH    the daemon's pid file (default /run/ig/ig.pid)\n"
     "  --state-dir DIR    where detached instances persist (default /var/lib/ig)\n"
     "  --plugin-dir DIR   look for plugins here (repeatable; replaces the built-in path)\n";
+
+PluginCatalog CliContext::catalog() const {
+  std::vector<fs::path> dirs = env_plugin_dirs;
+  auto rest = config.plugin_dirs.empty() ? PluginCatalog::default_dirs() : config.plugin_dirs;
+  dirs.insert(dirs.end(), rest.begin(), rest.end());
+  return PluginCatalog(dirs);
+}
+
+bool CliContext::from_env_path(const LoadedPlugin& plugin) const {
+  for (const fs::path& dir : env_plugin_dirs)
+    if (plugin.path.parent_path() == dir) return true;
+  return false;
+}
 
 Result<CliContext> parse_global_options(std::vector<std::string>& args) {
   fs::path config_file, socket, pid_file, state_dir;
@@ -36,7 +52,12 @@ Result<CliContext> parse_global_options(std::vector<std::string>& args) {
 
   auto config = load_config(config_file_path(config_file));
   if (!config) return config.error();
-  CliContext cli{config.value(), {"ig"}};
+  CliContext cli{config.value(), {"ig"}, {}};
+  if (const char* env = std::getenv("IG_PLUGIN_PATH"); env && *env) {
+    std::stringstream in(env);
+    for (std::string dir; std::getline(in, dir, ':');)
+      if (!dir.empty()) cli.env_plugin_dirs.push_back(fs::absolute(dir).lexically_normal());
+  }
   if (!socket.empty()) cli.config.socket = fs::absolute(socket);
   if (!pid_file.empty()) cli.config.pid_file = fs::absolute(pid_file);
   if (!state_dir.empty()) cli.config.state_dir = fs::absolute(state_dir);

@@ -17,9 +17,15 @@ struct CliContext {
   Config config;
   std::vector<std::string> daemon_command;  // argv for `ig ... daemon`
 
-  PluginCatalog catalog() const {
-    return PluginCatalog(config.plugin_dirs.empty() ? PluginCatalog::default_dirs() : config.plugin_dirs);
-  }
+  // $IG_PLUGIN_PATH (colon-separated) of this command, searched before the rest.
+  std::vector<std::filesystem::path> env_plugin_dirs;
+
+  // Search order: $IG_PLUGIN_PATH, then plugin_dirs from config/--plugin-dir, else the
+  // built-in dirs.
+  PluginCatalog catalog() const;
+  // True when `plugin` was found through $IG_PLUGIN_PATH: the daemon does not search
+  // those dirs, so the client hands it the file itself.
+  bool from_env_path(const LoadedPlugin& plugin) const;
 };
 
 // Consume ig's global options from the front of `args` (--config, --socket,

@@ -20,6 +20,9 @@ const char* kUsage =
     "  remove NAME|ID...       stop and forget instances (also: delete; --all)\n"
     "  daemon                  run the daemon in the foreground\n"
     "  version                 print ig's version and plugin ABI\n"
+    "\n"
+    "Environment: IG_CONFIG (config file), IG_PLUGIN_PATH (extra plugin dirs, colon-separated,\n"
+    "searched first by this command)\n"
     "\n";
 
 // `ig daemon --socket X` works as well as `ig --socket X daemon`: move the daemon's

@@ -65,7 +65,8 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
   auto client = DaemonClient::connect(cli.config, cli.daemon_command);
   if (!client) return fail(client.error().message);
   protocol::Message run(protocol::Type::Run);
-  run.add("gadget", is_explicit_plugin_path(token) ? plugin.value()->path.string() : token);
+  bool by_file = is_explicit_plugin_path(token) || cli.from_env_path(*plugin.value());
+  run.add("gadget", by_file ? plugin.value()->path.string() : token);
   run.add("name", options->name.value_or("")).add("detach", options->detach ? "1" : "0");
   for (const auto& [k, v] : options->params) run.add("param." + k, v);
   auto started = client->request(run);

@@ -172,7 +172,7 @@ Result<PluginHandle> PluginCatalog::find(const std::string& name) const {
                       "': names are lowercase letters, digits and _; to run a plugin file give its "
                       "path ending in .so (e.g. ./build/my_gadget.so)");
   for (const fs::path& dir : dirs_) {
-    fs::path candidate = dir / (name + ".so");
+    fs::path candidate = (dir / (name + ".so")).lexically_normal();
     std::error_code ec;
     if (fs::exists(candidate, ec)) return load_plugin(candidate);
   }
@@ -190,7 +190,7 @@ std::vector<fs::path> PluginCatalog::plugin_files() const {
     std::error_code ec;
     std::vector<fs::path> in_dir;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-      if (entry.path().extension() == ".so") in_dir.push_back(entry.path());
+      if (entry.path().extension() == ".so") in_dir.push_back(entry.path().lexically_normal());
     std::sort(in_dir.begin(), in_dir.end());
     files.insert(files.end(), in_dir.begin(), in_dir.end());
   }
