@@ -63,17 +63,12 @@ class TraceExec final : public ig::Gadget {
     s->rodata->targ_tgid = static_cast<__u32>(pid);
     s->rodata->targ_failed = params.get_bool("failed");
     // execveat arrived in Linux 3.19.
-    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_execveat")) {
-      bpf_program__set_autoload(s->progs.ig_execat_e, false);
-      bpf_program__set_autoload(s->progs.ig_execat_x, false);
-    }
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_execveat", {s->progs.ig_execat_e, s->progs.ig_execat_x});
     if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
 
-    auto events = ig::bpf::RingBuffer::open(
-        s->maps.ig_exec_events, [&ctx](const void* data, std::size_t size) { ctx.emit(data, size); });
+    auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_exec_events, &s->bss->lost);
     if (!events) return events.error();
     events_.emplace(std::move(events).value());
-    events_->watch(ctx, std::chrono::milliseconds(100), [this, &ctx] { report_lost(ctx); });
     return {};
   }
 
@@ -83,15 +78,8 @@ class TraceExec final : public ig::Gadget {
   }
 
  private:
-  void report_lost(ig::Context& ctx) {
-    std::uint64_t lost = __atomic_load_n(&skel_->get()->bss->lost, __ATOMIC_RELAXED);
-    if (lost > lost_reported_) ctx.report_lost(lost - lost_reported_);
-    lost_reported_ = lost;
-  }
-
   std::optional<ig::bpf::Skeleton<trace_exec_bpf>> skel_;
-  std::optional<ig::bpf::RingBuffer> events_;
-  std::uint64_t lost_reported_ = 0;
+  std::optional<ig::bpf::EventStream> events_;
 };
 
 }  // namespace

@@ -89,22 +89,14 @@ class TraceOpen final : public ig::Gadget {
     s->rodata->targ_filter_comm = !comm.empty();
     std::memcpy(const_cast<char*>(s->rodata->targ_comm), comm.c_str(), comm.size() + 1);
     // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
-    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_open")) {
-      bpf_program__set_autoload(s->progs.ig_open_e, false);
-      bpf_program__set_autoload(s->progs.ig_open_x, false);
-    }
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s->progs.ig_open_e, s->progs.ig_open_x});
     // openat2 arrived in Linux 5.6.
-    if (!ig::bpf::tracepoint_exists("syscalls", "sys_enter_openat2")) {
-      bpf_program__set_autoload(s->progs.ig_openat2_e, false);
-      bpf_program__set_autoload(s->progs.ig_openat2_x, false);
-    }
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_openat2", {s->progs.ig_openat2_e, s->progs.ig_openat2_x});
     if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
 
-    auto events = ig::bpf::RingBuffer::open(
-        s->maps.ig_open_events, [&ctx](const void* data, std::size_t size) { ctx.emit(data, size); });
+    auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_open_events, &s->bss->lost);
     if (!events) return events.error();
     events_.emplace(std::move(events).value());
-    events_->watch(ctx, std::chrono::milliseconds(100), [this, &ctx] { report_lost(ctx); });
     return {};
   }
 
@@ -114,15 +106,8 @@ class TraceOpen final : public ig::Gadget {
   }
 
  private:
-  void report_lost(ig::Context& ctx) {
-    std::uint64_t lost = __atomic_load_n(&skel_->get()->bss->lost, __ATOMIC_RELAXED);
-    if (lost > lost_reported_) ctx.report_lost(lost - lost_reported_);
-    lost_reported_ = lost;
-  }
-
   std::optional<ig::bpf::Skeleton<trace_open_bpf>> skel_;
-  std::optional<ig::bpf::RingBuffer> events_;
-  std::uint64_t lost_reported_ = 0;
+  std::optional<ig::bpf::EventStream> events_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,6 +31,14 @@ inline std::string errno_text(int err) { return std::strerror(err < 0 ? -err : e
 inline bool tracepoint_exists(const std::string& category, const std::string& name) {
   struct stat st {};
   return ::stat(("/sys/kernel/tracing/events/" + category + "/" + name).c_str(), &st) == 0;
+}
+
+// Turn autoload off for `programs` when the tracepoint they need is missing on this
+// kernel, so the gadget runs without them instead of failing. Call before load.
+inline void autoload_if_tracepoint(const std::string& category, const std::string& name,
+                                   std::initializer_list<bpf_program*> programs) {
+  if (tracepoint_exists(category, name)) return;
+  for (bpf_program* prog : programs) bpf_program__set_autoload(prog, false);
 }
 
 namespace detail {
@@ -235,6 +244,40 @@ class RingBuffer {
 
   explicit RingBuffer(std::unique_ptr<State> state) : state_(std::move(state)) {}
   std::unique_ptr<State> state_;
+};
+
+// The usual gadget output path: every record of a ring buffer goes to ctx.emit(),
+// and a drop counter the BPF programs increment (a __u64 in .bss) is reported as
+// lost events. Keep it in a member next to the skeleton, destroyed first.
+class EventStream {
+ public:
+  static Result<EventStream> open(Context& ctx, bpf_map* ring, const volatile __u64* lost_counter,
+                                  std::chrono::nanoseconds drain_period = std::chrono::milliseconds(100)) {
+    auto ring_buffer =
+        RingBuffer::open(ring, [&ctx](const void* data, std::size_t size) { ctx.emit(data, size); });
+    if (!ring_buffer) return ring_buffer.error();
+    EventStream stream(std::move(ring_buffer).value(), std::make_unique<LostCount>(lost_counter));
+    LostCount* lost = stream.lost_.get();
+    stream.ring_.watch(ctx, drain_period, [lost, &ctx] { lost->report(ctx); });
+    return stream;
+  }
+
+ private:
+  struct LostCount {
+    explicit LostCount(const volatile __u64* c) : counter(c) {}
+    const volatile __u64* counter;
+    std::uint64_t reported = 0;
+    void report(Context& ctx) {
+      std::uint64_t now = __atomic_load_n(counter, __ATOMIC_RELAXED);
+      if (now > reported) ctx.report_lost(now - reported);
+      reported = now;
+    }
+  };
+
+  EventStream(RingBuffer ring, std::unique_ptr<LostCount> lost) : ring_(std::move(ring)), lost_(std::move(lost)) {}
+
+  RingBuffer ring_;
+  std::unique_ptr<LostCount> lost_;
 };
 
 }  // namespace ig::bpf
