@@ -22,7 +22,7 @@ po::options_description host_options() {
       ("output,o", po::value<std::string>()->default_value("columns"), "columns or json")
       ("fields", po::value<std::string>(), "comma-separated columns to show, in order")
       ("timeout", po::value<std::string>(), "stop after this long (e.g. 5, 500ms, 2m)")
-      ("verbose,v", po::bool_switch(), "debug logging, including libbpf's")
+      ("verbose,v", po::bool_switch(), "debug logging in this client (the daemon logs libbpf with 'ig daemon -v')")
       ("help,h", po::bool_switch(), "show this help");
   return d;
 }
