@@ -5,9 +5,13 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 #include "fdinfo.h"
 #include "holders.h"
@@ -76,17 +80,100 @@ Result<std::optional<ProgramInfo>> read_program(std::uint32_t id) {
   return std::optional<ProgramInfo>(std::move(prog));
 }
 
-// nullopt: the map went away before we could open it.
-Result<std::optional<MapInfo>> read_map(std::uint32_t id) {
+// Map types whose memlock is set when the map is created and never changes, on every
+// kernel: the charge at creation (before 5.11), a footprint from key size, value
+// size and max entries (5.11 to 6.3), and map_mem_usage() (6.4+), which for arrays
+// and ring buffers counts only what creation allocated. Hash maps, tries, local
+// storage and the like may report use (6.4+) and are read every time.
+bool memlock_is_fixed(std::uint64_t map_type) {
+  switch (map_type) {
+    case BPF_MAP_TYPE_ARRAY:
+    case BPF_MAP_TYPE_PERCPU_ARRAY:
+    case BPF_MAP_TYPE_PROG_ARRAY:
+    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+    case BPF_MAP_TYPE_CGROUP_ARRAY:
+    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+    case BPF_MAP_TYPE_RINGBUF: return true;
+    default: return false;
+  }
+}
+
+using MemlockById = std::unordered_map<std::uint32_t, std::uint64_t>;
+
+// The memlock of the last snapshot's fixed-size maps, kept while the plugin stays
+// loaded (an --interval run, a metrics collector; a one-shot starts empty). A map
+// that a program just read references exists, so when its memlock is known here it
+// costs no syscall. Map ids are allocated cyclically over 2^31 values and are not
+// reused before that wraps. Several snapshots may run at once; the last one wins.
+class FixedMemlock {
+ public:
+  MemlockById copy() {
+    std::lock_guard lock(mutex_);
+    return known_;
+  }
+  void replace(MemlockById fresh) {
+    std::lock_guard lock(mutex_);
+    known_ = std::move(fresh);
+  }
+
+ private:
+  std::mutex mutex_;
+  MemlockById known_;
+};
+
+FixedMemlock& fixed_memlock() {
+  static FixedMemlock cache;
+  return cache;
+}
+
+struct MapMemory {
+  std::uint64_t memlock = 0;
+  bool fixed = false;  // memlock_is_fixed(its type)
+};
+
+// Map memlock, from /proc/self/fdinfo/FD. Each map is opened by id, read and closed
+// before the next, so the next map's fd is almost always the same number (the
+// lowest free one). The fdinfo file of that number stays open and is read again
+// (see reread_fdinfo): one pread per map instead of an open, read and close. When
+// the number differs (another thread took it), the new number's file is opened.
+class MemlockReader {
+ public:
+  MemlockReader() : dir_(::open("/proc/self/fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) { text_.reserve(1024); }
+
+  MapMemory operator()(int map_fd) {
+    if (map_fd != slot_ || !info_) {
+      char name[16];
+      *std::to_chars(name, name + sizeof(name) - 1, map_fd).ptr = '\0';
+      info_ = UniqueFd(::openat(dir_.get(), name, O_RDONLY | O_CLOEXEC));
+      slot_ = map_fd;
+      if (!info_) return {};
+    }
+    std::string_view text = reread_fdinfo(info_.get(), "memlock", text_);
+    auto memlock = fdinfo_value(text, "memlock");
+    auto type = fdinfo_value(text, "map_type");  // printed before memlock
+    return MapMemory{memlock.value_or(0), memlock && type && memlock_is_fixed(*type)};
+  }
+
+ private:
+  UniqueFd dir_;
+  UniqueFd info_;  // /proc/self/fdinfo/<slot_>
+  int slot_ = -1;
+  std::string text_;
+};
+
+// nullopt: the map went away before we could open it. With `known` memlock, only
+// whether the map still exists is asked.
+Result<std::optional<MapMemory>> read_map(std::uint32_t id, MemlockReader& memlock,
+                                          std::optional<std::uint64_t> known) {
   UniqueFd fd(bpf_map_get_fd_by_id(id));
   if (!fd) {
     int err = errno;
-    if (err == ENOENT) return std::optional<MapInfo>();
+    if (err == ENOENT) return std::optional<MapMemory>();
     return kernel_error("cannot open BPF map '" + std::to_string(id) + "'", err);
   }
+  if (known) return std::optional<MapMemory>(MapMemory{*known, true});
   // memlock: what the kernel charges for the map (mapMemory's help says what that covers).
-  std::string info = read_small_file(AT_FDCWD, ("/proc/self/fdinfo/" + std::to_string(fd.get())).c_str());
-  return std::optional<MapInfo>(MapInfo{id, fdinfo_value(info, "memlock").value_or(0)});
+  return std::optional<MapMemory>(memlock(fd.get()));
 }
 
 }  // namespace
@@ -100,22 +187,38 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request) {
     program_ids = std::move(ids).value();
   }
 
-  std::set<std::uint32_t> map_ids(request.map_ids.begin(), request.map_ids.end());
+  std::set<std::uint32_t> referenced;  // maps the programs read here reference
   for (std::uint32_t id : program_ids) {
     if (snapshot.programs.count(id)) continue;
     auto prog = read_program(id);
     if (!prog) return prog.error();
     if (!prog.value()) continue;
-    map_ids.insert(prog.value()->map_ids.begin(), prog.value()->map_ids.end());
+    referenced.insert(prog.value()->map_ids.begin(), prog.value()->map_ids.end());
     snapshot.programs.emplace(id, std::move(*prog.value()));
   }
   // The counters were read just now; cpu % divides by the time between two of these.
   snapshot.taken = std::chrono::steady_clock::now();
+  std::set<std::uint32_t> map_ids(request.map_ids.begin(), request.map_ids.end());
+  map_ids.insert(referenced.begin(), referenced.end());
+  const MemlockById known = fixed_memlock().copy();
+  MemlockById fixed;
+  MemlockReader memlock;
   for (std::uint32_t id : map_ids) {
-    auto map = read_map(id);
+    auto cached = known.find(id);
+    if (cached != known.end() && referenced.count(id)) {
+      snapshot.maps.emplace(id, MapInfo{id, cached->second});
+      fixed.insert(*cached);
+      continue;
+    }
+    auto map = read_map(id, memlock, cached != known.end() ? std::optional(cached->second) : std::nullopt);
     if (!map) return map.error();
-    if (map.value()) snapshot.maps.emplace(id, *map.value());
+    if (!map.value()) continue;
+    snapshot.maps.emplace(id, MapInfo{id, map.value()->memlock});
+    if (map.value()->fixed) fixed.emplace(id, map.value()->memlock);
   }
+  fixed_memlock().replace(std::move(fixed));
+  // After the enumeration: the holder scan may load a short-lived iterator program,
+  // which must not be among the programs read above.
   if (request.holders) snapshot.holders = find_program_holders();
   return snapshot;
 }

@@ -1,8 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
 #include "fdinfo.h"
 
 using ig::bpfstats::fdinfo_value;
+using ig::bpfstats::read_fdinfo_value;
+using ig::bpfstats::reread_fdinfo_value;
 
 namespace {
 
@@ -42,4 +51,60 @@ TEST_CASE("a missing key, a non-number or an overflow gives nothing") {
 
 TEST_CASE("the last line needs no newline, and spaces pad like tabs") {
   CHECK(fdinfo_value("pos:\t0\nmemlock:  4096", "memlock") == 4096u);
+}
+
+namespace {
+
+// A file in a fresh temp dir, removed with it.
+class TempFile {
+ public:
+  TempFile() {
+    char tmpl[] = "/tmp/bpfstats-fdinfo-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  ~TempFile() {
+    std::remove(path().c_str());
+    ::rmdir(dir_.c_str());
+  }
+  void write(const std::string& text) const { std::ofstream(path(), std::ios::trunc) << text; }
+  std::string dir() const { return dir_; }
+  std::string path() const { return dir_ + "/info"; }
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace
+
+TEST_CASE("read_fdinfo_value reads a file relative to a directory fd") {
+  TempFile file;
+  file.write(kMapFdinfo);
+  int dir = ::open(file.dir().c_str(), O_RDONLY | O_DIRECTORY);
+  REQUIRE(dir >= 0);
+  CHECK(read_fdinfo_value(dir, "info", "memlock") == 1000480u);
+  CHECK(read_fdinfo_value(dir, "info", "frozen") == 0u);  // the last line
+  CHECK(read_fdinfo_value(dir, "info", "prog_id") == std::nullopt);
+  CHECK(read_fdinfo_value(dir, "missing", "memlock") == std::nullopt);
+  ::close(dir);
+}
+
+TEST_CASE("a key beyond the first read's 4 KiB is still found") {
+  TempFile file;
+  std::string text;
+  for (int i = 0; i < 600; ++i) text += "pad" + std::to_string(i) + ":\t0\n";
+  text += "memlock:\t12345";  // across the 4096-byte boundary, no final newline
+  REQUIRE(text.size() > 4096);
+  file.write(text);
+  CHECK(read_fdinfo_value(AT_FDCWD, file.path().c_str(), "memlock") == 12345u);
+}
+
+TEST_CASE("reread_fdinfo_value reads the file again from its start") {
+  TempFile file;
+  file.write("pos:\t0\nmemlock:\t4096\n");
+  int fd = ::open(file.path().c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  CHECK(reread_fdinfo_value(fd, "memlock") == 4096u);
+  file.write("pos:\t0\nmemlock:\t8192\n");  // what fdinfo/N shows once N is another map
+  CHECK(reread_fdinfo_value(fd, "memlock") == 8192u);
+  ::close(fd);
 }
