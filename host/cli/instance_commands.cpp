@@ -174,16 +174,24 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
 }
 
 int cmd_daemon(CliContext cli, const std::vector<std::string>& args) {
-  for (const std::string& a : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::printf("Usage: ig daemon [--enable-bpfstats] [-v] [global options]\n\nRun the ig daemon in the "
-                  "foreground (systemd, tests). Other commands start one when none answers.\n"
-                  "  --enable-bpfstats  keep BPF run-time stats on for the daemon's whole life\n"
-                  "  -v, --verbose      debug logging\n\n%s",
+      std::printf("Usage: ig daemon [--enable-bpfstats] [--metrics-listen ADDR:PORT] [-v] [global options]\n\n"
+                  "Run the ig daemon in the foreground (systemd, tests). Other commands start one when none "
+                  "answers.\n"
+                  "  --enable-bpfstats           keep BPF run-time stats on for the daemon's whole life\n"
+                  "  --metrics-listen ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+                  "                              (e.g. 127.0.0.1:2224; ':PORT' is 127.0.0.1; off by default)\n"
+                  "  -v, --verbose               debug logging\n\n%s",
                   kGlobalOptionsHelp);
       return 0;
     }
-    if (a == "--enable-bpfstats")
+    if (a == "--metrics-listen" || a.starts_with("--metrics-listen=")) {
+      std::string value = a == "--metrics-listen" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(17);
+      if (value.empty()) return fail("option '--metrics-listen' needs ADDR:PORT, e.g. --metrics-listen 127.0.0.1:2224");
+      cli.config.metrics_listen = value;
+    } else if (a == "--enable-bpfstats")
       cli.config.enable_bpfstats = true;
     else if (a == "-v" || a == "--verbose")
       set_log_level(LogLevel::Debug);

@@ -1,6 +1,7 @@
 #include "daemon/config.h"
 
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -62,6 +63,27 @@ Result<Config> load_config(const fs::path& file) {
     auto value = table["enable_bpfstats"].value<bool>();
     if (!value) return wrong_type("enable_bpfstats", "true or false");
     config.enable_bpfstats = *value;
+  }
+  if (table.contains("metrics")) {
+    const toml::table* metrics = table["metrics"].as_table();
+    if (!metrics) return wrong_type("metrics", "a table ([metrics] with listen = \"ADDR:PORT\")");
+    for (const auto& [key, value] : *metrics)
+      if (key.str() != "listen" && key.str() != "enabled")
+        log(LogLevel::Warning,
+            "config '" + file.string() + "': unknown key 'metrics." + std::string(key.str()) + "', ignoring");
+    std::optional<bool> enabled;
+    if (metrics->contains("enabled")) {
+      enabled = (*metrics)["enabled"].value<bool>();
+      if (!enabled) return wrong_type("metrics.enabled", "true or false");
+    }
+    if (metrics->contains("listen")) {
+      auto listen = (*metrics)["listen"].value<std::string>();
+      if (!listen || listen->empty()) return wrong_type("metrics.listen", "a non-empty \"ADDR:PORT\" string");
+      config.metrics_listen = *listen;
+    } else if (enabled.value_or(false)) {
+      config.metrics_listen = "127.0.0.1:2224";
+    }
+    if (enabled && !*enabled) config.metrics_listen.clear();
   }
   return config;
 }

@@ -15,6 +15,9 @@ struct Config {
   std::filesystem::path state_dir = "/var/lib/ig";
   std::vector<std::filesystem::path> plugin_dirs;  // empty: the built-in search path
   bool enable_bpfstats = false;
+  // The Prometheus endpoint's "ADDR:PORT"; empty: off. [metrics] listen = "...", or
+  // [metrics] enabled = true for 127.0.0.1:2224; `ig daemon --metrics-listen` wins.
+  std::string metrics_listen;
   std::filesystem::path file;  // the config file that was read, if any
 
   std::filesystem::path instances_dir() const { return state_dir / "instances"; }

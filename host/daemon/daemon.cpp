@@ -12,6 +12,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -25,6 +26,8 @@
 #include "daemon/instance_manager.h"
 #include "daemon/sd_notify.h"
 #include "daemon/state_store.h"
+#include "metrics/metrics_server.h"
+#include "metrics/self_metrics.h"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -76,6 +79,24 @@ Result<void> make_private_dir(const fs::path& dir) {
   return {};
 }
 
+// The daemon's own instance metrics, from what `ig list` shows.
+std::vector<MetricFamily> instance_metrics(const InstanceManager& manager) {
+  std::vector<InstanceStat> stats;
+  for (const protocol::Message& entry : manager.list()) {
+    InstanceStat& stat = stats.emplace_back();
+    stat.id = entry.get("id");
+    stat.name = entry.get("name");
+    stat.gadget = entry.get("gadget");
+    stat.status = entry.get("status");
+    stat.counted = entry.has("events");
+    if (stat.counted) {
+      stat.events = std::strtoull(entry.get("events").c_str(), nullptr, 10);
+      stat.lost = std::strtoull(entry.get("lost").c_str(), nullptr, 10);
+    }
+  }
+  return instance_families(stats);
+}
+
 void accept_loop(stream_protocol::acceptor& acceptor, InstanceManager& manager) {
   acceptor.async_accept([&acceptor, &manager](boost::system::error_code ec, stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted) return;
@@ -111,7 +132,8 @@ int run_daemon(const Config& config) {
   asio::io_context io;
   Registry registry;
   BpfStatsSwitch bpf_stats;
-  HostServices services{io, registry, bpf_stats};
+  MetricsRegistry metrics;
+  HostServices services{io, registry, bpf_stats, config.metrics_listen.empty() ? nullptr : &metrics};
   std::shared_ptr<void> stats_for_life;
   if (config.enable_bpfstats) {
     auto stats = bpf_stats.acquire();
@@ -122,6 +144,15 @@ int run_daemon(const Config& config) {
 
   PluginCatalog catalog(config.plugin_dirs.empty() ? PluginCatalog::default_dirs() : config.plugin_dirs);
   InstanceManager manager(services, catalog, store);
+  // Listen before restoring: a bad address or a taken port fails the start at once.
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (!config.metrics_listen.empty()) {
+    auto server = MetricsServer::listen(io, config.metrics_listen, metrics,
+                                        [&manager] { return instance_metrics(manager); });
+    if (!server) return fail(server.error().message);
+    metrics_server = std::move(server).value();
+    log(LogLevel::Info, "serving metrics on http://" + metrics_server->local_address() + "/metrics");
+  }
   manager.restore_all();
 
   // A socket file left by a killed daemon is stale: we hold the pid lock, so replace it.

@@ -34,6 +34,7 @@ Instance::Instance(HostServices& services, PluginHandle plugin, InstanceSpec spe
       io_(services.io),
       registry_(services.registry),
       bpf_stats_(services.bpf_stats),
+      metrics_(services.metrics),
       spec_(std::move(spec)),
       params_(spec_.params),
       sink_(sink),
@@ -74,6 +75,7 @@ void Instance::stop() {
   // Leave the registry before the gadget closes its objects, so no id is ever
   // attributed after the kernel could reuse it.
   registry_.remove_instance(spec_.id);
+  if (metrics_) metrics_->remove(spec_.id);  // its series vanish from the next scrape
   if (gadget_) {
     Result<void> stopped = guarded("stop", [&]() -> Result<void> {
       gadget_->stop();
@@ -181,5 +183,13 @@ std::vector<RegisteredInstance> Instance::registry_snapshot() const { return reg
 Result<std::shared_ptr<void>> Instance::enable_bpf_stats() { return bpf_stats_.acquire(); }
 
 bool Instance::bpf_stats_already_on() const { return bpf_stats_.already_on(); }
+
+Result<void> Instance::publish_metrics(std::vector<MetricFamily> families) {
+  if (!metrics_)
+    return make_error("this ig daemon serves no metrics; start it with 'ig daemon --metrics-listen 127.0.0.1:2224' "
+                      "or set listen in the [metrics] table of its config");
+  if (!*alive_) return make_error("instance '" + spec_.name + "' is not running; its metrics are gone");
+  return metrics_->publish(spec_.id, spec_.name, std::move(families));
+}
 
 }  // namespace ig::host

@@ -14,6 +14,7 @@
 
 #include "bpf/bpf_stats.h"
 #include "loader/plugin_loader.h"
+#include "metrics/metrics_registry.h"
 #include "registry/registry.h"
 
 namespace ig::host {
@@ -29,6 +30,7 @@ struct HostServices {
   boost::asio::io_context& io;
   Registry& registry;
   BpfStatsSwitch& bpf_stats;
+  MetricsRegistry* metrics = nullptr;  // null: this daemon serves no metrics
 };
 
 // Where an instance's output goes (the CLI's formatter, later a client socket).
@@ -77,6 +79,7 @@ class Instance final : public Context {
   std::vector<RegisteredInstance> registry_snapshot() const override;
   Result<std::shared_ptr<void>> enable_bpf_stats() override;
   bool bpf_stats_already_on() const override;
+  Result<void> publish_metrics(std::vector<MetricFamily> families) override;
 
  private:
   struct Watcher;
@@ -89,6 +92,7 @@ class Instance final : public Context {
   boost::asio::io_context& io_;
   Registry& registry_;
   BpfStatsSwitch& bpf_stats_;
+  MetricsRegistry* metrics_;
   InstanceSpec spec_;
   Params params_;
   InstanceSink& sink_;

@@ -2,14 +2,17 @@
 // and every interval joins a fresh kernel snapshot with the registry into rows.
 // No BPF of its own: the registry comes through the Context, the kernel through libbpf.
 #include <memory>
+#include <set>
 
 #include <ig/context.h>
 #include <ig/plugin.h>
 
 #include "aggregate.h"
+#include "collector.h"
 #include "config.h"
 #include "kernel_snapshot.h"
 #include "record.h"
+#include "worker.h"
 
 namespace ig::bpfstats {
 namespace {
@@ -32,23 +35,46 @@ class Bpfstats final : public Gadget {
       tick(ctx);
       return {};
     }
-    auto baseline = take_kernel_snapshot(plan_snapshot(ctx.registry_snapshot(), config_.view));
+    std::vector<RegisteredInstance> registry = ctx.registry_snapshot();
+    auto baseline = take_kernel_snapshot(plan(registry));
     if (!baseline) return baseline.error();
     previous_ = std::move(baseline).value();
     has_previous_ = true;
+    if (config_.metrics) {
+      // Publish at once: a refusal (no listener, another collector) fails the start,
+      // and the first scrape after `--detach` returns already has the series.
+      if (auto published = ctx.publish_metrics(collector_.families(build_rows(previous_, registry, config_.view, nullptr)));
+          !published)
+        return published.error();
+      worker_ = std::make_unique<CollectorWorker>(
+          [this](std::vector<RegisteredInstance>& registry) { return collector_pass(registry); });
+      if (auto started = worker_->start("bpfstats-pass"); !started) return started.error();
+      ctx.watch_fd(worker_->fd(), [this, &ctx] { on_pass(ctx); });
+      ctx.log(LogLevel::Info, std::string("publishing runtime_total, runcount_total, mapMemory and mapCount ") +
+                                  (config_.view.mode == Mode::Programs ? "per program" : "per instance") +
+                                  " to the daemon's metrics endpoint; no rows are printed");
+    }
 
     ctx.every(config_.interval, [this, &ctx] { tick(ctx); });
     return {};
   }
 
-  void stop() noexcept override { stats_.reset(); }
+  void stop() noexcept override {
+    worker_.reset();  // joins a pass in flight
+    stats_.reset();
+  }
 
  private:
   void tick(Context& ctx) {
     if (done_) return;
     // One registry copy for both the plan and the join: rows come from one snapshot.
     std::vector<RegisteredInstance> registry = ctx.registry_snapshot();
-    auto now = take_kernel_snapshot(plan_snapshot(registry, config_.view));
+    if (worker_) {
+      // The collector: the pass runs on the worker; on_pass() publishes its result.
+      worker_->submit(std::move(registry));
+      return;
+    }
+    auto now = take_kernel_snapshot(plan(registry));
     if (!now) {
       done_ = true;
       ctx.finish(now.error());
@@ -81,7 +107,55 @@ class Bpfstats final : public Gadget {
     }
   }
 
+  // What to read: a collector has no pids label, so it never scans /proc for holders.
+  SnapshotRequest plan(const std::vector<RegisteredInstance>& registry) const {
+    SnapshotRequest request = plan_snapshot(registry, config_.view);
+    if (config_.metrics) request.holders = false;
+    return request;
+  }
+
+  // On the collector's thread only (it alone touches previous_ and collector_ once
+  // the worker runs): the kernel pass, the join, the series.
+  Result<std::vector<MetricFamily>> collector_pass(const std::vector<RegisteredInstance>& registry) {
+    auto now = take_kernel_snapshot(plan(registry));
+    if (!now) return now.error();
+    std::vector<Row> rows = build_rows(now.value(), registry, config_.view, &previous_);
+    previous_ = std::move(now).value();
+    return collector_.families(rows);
+  }
+
+  // On the loop: a pass finished. Leave out the series of instances removed while it
+  // ran (the host already dropped theirs), then publish.
+  void on_pass(Context& ctx) {
+    auto families = worker_->take_result();
+    if (!families || done_) return;
+    if (!*families) {
+      done_ = true;
+      ctx.finish(families->error());
+      return;
+    }
+    std::set<std::string> alive;
+    for (const RegisteredInstance& instance : ctx.registry_snapshot()) alive.insert(instance.id);
+    for (MetricFamily& family : families->value())
+      std::erase_if(family.samples, [&](const MetricSample& sample) {
+        return !sample.instance_id.empty() && !alive.count(sample.instance_id);
+      });
+    if (auto published = ctx.publish_metrics(std::move(*families).value()); !published) {
+      done_ = true;
+      ctx.finish(published.error());
+      return;
+    }
+    if (config_.count != 0 && ++emitted_ >= config_.count) {
+      done_ = true;
+      ctx.finish({});
+    }
+  }
+
   Config config_;
+  Collector collector_;
+  // The collector's passes: a registry copy in, the families to publish out.
+  using CollectorWorker = Worker<std::vector<RegisteredInstance>, std::vector<MetricFamily>>;
+  std::unique_ptr<CollectorWorker> worker_;
   std::shared_ptr<void> stats_;  // BPF stats stay on while this lives
   KernelSnapshot previous_;
   bool has_previous_ = false;

@@ -13,6 +13,34 @@ std::string duration_text(std::chrono::nanoseconds d) {
   return std::to_string(ns) + "ns";
 }
 
+// The seed's spelling: "[bpfstats:]metrics.collect=true", comma-separated.
+Result<bool> parse_annotations(const std::string& text) {
+  bool collect = false;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    start = end + 1;
+    if (item.empty()) continue;
+    if (std::size_t colon = item.find(':'); colon != std::string::npos) {
+      if (item.substr(0, colon) != "bpfstats")
+        return make_error("invalid value '" + item + "' for '--annotate': bpfstats has one data source, 'bpfstats'; "
+                          "use --annotate bpfstats:metrics.collect=true");
+      item = item.substr(colon + 1);
+    }
+    std::size_t eq = item.find('=');
+    std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (key != "metrics.collect")
+      return make_error("unknown annotation '" + key + "' for '--annotate': bpfstats understands "
+                        "metrics.collect=true (the same as --metrics)");
+    if (value != "true" && value != "false")
+      return make_error("invalid value '" + value + "' for annotation 'metrics.collect': expected true or false");
+    collect = value == "true";
+  }
+  return collect;
+}
+
 }  // namespace
 
 Result<Config> parse_config(const Params& params) {
@@ -24,8 +52,23 @@ Result<Config> parse_config(const Params& params) {
   if (!sort) return sort.error();
   config.sort = sort.value();
 
+  config.metrics = params.get_bool("metrics");
+  if (params.has("annotate")) {
+    auto collect = parse_annotations(params.get_string("annotate"));
+    if (!collect) return collect.error();
+    config.metrics = config.metrics || collect.value();
+  }
+  if (params.has("otel-metrics-name")) {
+    // Accepted for the seed's users; the names stay runtime_total, runcount_total, mapMemory, mapCount.
+    std::string name = params.get_string("otel-metrics-name");
+    if (name.find(':') != std::string::npos && !name.starts_with("bpfstats:"))
+      return make_error("invalid value '" + name + "' for '--otel-metrics-name': bpfstats has one data source, "
+                        "'bpfstats'; use --otel-metrics-name bpfstats:NAME");
+  }
+
   // --interval defaults to empty, so has() tells "given" from "not given".
-  config.one_shot = !params.has("interval") && !params.has("count");
+  // A collector runs until stopped; without --interval it publishes every second.
+  config.one_shot = !config.metrics && !params.has("interval") && !params.has("count");
   if (config.one_shot) return config;
   if (params.has("interval")) config.interval = params.get_duration("interval");
   if (config.interval < kMinInterval)

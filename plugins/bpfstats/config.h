@@ -22,6 +22,9 @@ struct Config {
   bool one_shot = true;
   std::chrono::nanoseconds interval = kDefaultInterval;
   std::uint64_t count = 1;
+  // --metrics (or the seed's --annotate bpfstats:metrics.collect=true): a collector
+  // that publishes to the daemon's /metrics every `interval` and emits no rows.
+  bool metrics = false;
 };
 
 Result<Config> parse_config(const Params& params);

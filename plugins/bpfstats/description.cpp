@@ -81,6 +81,14 @@ Description describe() {
       {"count", ParamType::Uint, "",
        "stop after N snapshots (0: until Ctrl-C); implies --interval 1s when that is not given"},
       {"sort", ParamType::String, "-runtime", "order rows by this column, '-' prefix for descending"},
+      {"metrics", ParamType::Bool, "false",
+       "collector: publish runtime_total, runcount_total (counters), mapMemory, mapCount (gauges) to the "
+       "daemon's Prometheus endpoint every --interval (default 1s) instead of printing rows; per instance, or "
+       "per program with --all. Needs 'ig daemon --metrics-listen ADDR:PORT'; one collector per daemon"},
+      {"annotate", ParamType::String, "",
+       "the seed's spelling of --metrics: 'bpfstats:metrics.collect=true'"},
+      {"otel-metrics-name", ParamType::String, "",
+       "accepted for the seed's command lines ('bpfstats:NAME'); the metric names do not change"},
   };
   for (const ColumnSpec& c : columns) {
     Field f = make_field(std::string(column_name(c.column)), c.type, c.offset, c.size, c.help);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ig/metrics.h"
 #include "ig/result.h"
 #include "ig/schema.h"
 
@@ -67,6 +68,15 @@ class Context {
   // keeps them on (--enable-bpfstats), another instance holds them, or something
   // outside ig set kernel.bpf_stats_enabled. Counters then need no warm-up.
   virtual bool bpf_stats_already_on() const = 0;
+
+  // --- ABI 1.1 ---
+  // Replace this instance's whole set of metric families (see ig/metrics.h) with
+  // `families`, atomically: the daemon's next scrape shows exactly these series (an
+  // empty vector withdraws them all). They vanish when the instance stops. Refused,
+  // leaving the previous set in place, when a family breaks metrics.h's rules, when
+  // another live instance publishes a family of the same name, or when the daemon
+  // serves no metrics (no --metrics-listen / [metrics] listen).
+  virtual Result<void> publish_metrics(std::vector<MetricFamily> families) = 0;
 };
 
 }  // namespace ig

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #define IG_ABI_MAJOR 1
-#define IG_ABI_MINOR 0
+#define IG_ABI_MINOR 1
 
 extern "C" {
 struct ig_abi_version {

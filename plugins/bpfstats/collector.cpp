@@ -1,0 +1,51 @@
+#include "collector.h"
+
+namespace ig::bpfstats {
+
+std::vector<MetricFamily> Collector::families(const std::vector<Row>& rows) {
+  std::vector<MetricFamily> out(4);
+  const char* help[] = {
+      "Nanoseconds the kernel spent running the BPF program(s), counted while BPF stats are on: per ig "
+      "instance (progID 0), or per program with --all.",
+      "Times the BPF program(s) ran, counted while BPF stats are on.",
+      "Bytes the kernel charges for the maps (fdinfo memlock: the maximum size, not current use), each "
+      "distinct map once.",
+      "Distinct BPF maps counted in mapMemory.",
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].name = kMetricNames[i];
+    out[i].help = help[i];
+    out[i].type = i < 2 ? MetricType::Counter : MetricType::Gauge;
+    out[i].samples.reserve(rows.size());
+  }
+  std::unordered_map<std::string, Totals> seen;
+  seen.reserve(rows.size());
+  std::string key;
+  for (const Row& row : rows) {
+    std::string prog_id = std::to_string(row.prog_id);
+    key.assign(row.gadget_id).append(1, '\0').append(prog_id).append(1, '\0').append(row.prog_name);
+    Totals totals;
+    if (auto it = totals_.find(key); it != totals_.end()) {
+      totals = it->second;
+      totals.runtime += row.runtime_delta;
+      totals.runcount += row.runcount_delta;
+    } else {
+      totals = {row.runtime, row.runcount};
+    }
+    seen.emplace(key, totals);
+
+    std::vector<MetricLabel> labels = {{"gadgetID", row.gadget_id},
+                                       {"gadgetName", row.gadget_name},
+                                       {"gadgetImage", row.gadget_image},
+                                       {"progID", std::move(prog_id)},
+                                       {"progName", row.prog_name}};
+    const double values[] = {static_cast<double>(totals.runtime), static_cast<double>(totals.runcount),
+                             static_cast<double>(row.map_memory), static_cast<double>(row.map_count)};
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i].samples.push_back({i + 1 < out.size() ? labels : std::move(labels), values[i], row.gadget_id});
+  }
+  totals_ = std::move(seen);
+  return out;
+}
+
+}  // namespace ig::bpfstats

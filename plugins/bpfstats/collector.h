@@ -1,0 +1,43 @@
+// bpfstats as a Prometheus collector (--metrics): rows become the families the
+// seed's users already scrape, published through Context::publish_metrics().
+//   runtime_total   counter  ns the kernel ran the program(s), while stats are on
+//   runcount_total  counter  runs
+//   mapMemory       gauge    bytes (fdinfo memlock) over distinct maps
+//   mapCount        gauge    distinct maps
+// Labels gadgetID, gadgetName, gadgetImage, progID, progName on every series, so
+// two programs with the same truncated name never share one. Each sample names its
+// instance (MetricSample::instance_id), so the host drops it the moment that
+// instance is removed, before the next tick. No kernel access.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+#include <ig/metrics.h>
+
+#include "aggregate.h"
+
+namespace ig::bpfstats {
+
+inline constexpr const char* kMetricNames[] = {"runtime_total", "runcount_total", "mapMemory", "mapCount"};
+
+class Collector {
+ public:
+  // Families for one batch of rows (built against the previous batch's snapshot, so
+  // their deltas are the growth since then). A counter starts at the row's value the
+  // first time its series is seen and then grows by the row's deltas: it never goes
+  // backwards while the series lives, even when a program of an instance goes away.
+  // Series whose rows are gone are forgotten.
+  std::vector<MetricFamily> families(const std::vector<Row>& rows);
+
+ private:
+  struct Totals {
+    std::uint64_t runtime = 0;
+    std::uint64_t runcount = 0;
+  };
+  std::unordered_map<std::string, Totals> totals_;  // by series: gadgetID, progID, progName
+};
+
+}  // namespace ig::bpfstats
