@@ -38,6 +38,22 @@ bool wants_help(const std::vector<std::string>& args) {
          std::find(args.begin(), args.end(), "-h") != args.end();
 }
 
+// `-o FORMAT` / `--output FORMAT` anywhere in `args`; the other arguments stay in
+// `rest`, in order.
+Result<OutputFormat> take_output_option(const std::vector<std::string>& args, std::vector<std::string>& rest) {
+  OutputFormat format = OutputFormat::Columns;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
+      auto parsed = parse_output_format(args[++i]);
+      if (!parsed) return parsed.error();
+      format = parsed.value();
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  return format;
+}
+
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
@@ -50,16 +66,11 @@ int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
     std::puts("Usage: ig list [-o columns|json]\n\nThe daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
     return 0;
   }
-  OutputFormat format = OutputFormat::Columns;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
-      auto parsed = parse_output_format(args[++i]);
-      if (!parsed) return fail(parsed.error().message);
-      format = parsed.value();
-    } else {
-      return fail("unexpected argument '" + args[i] + "'; usage: ig list [-o columns|json]");
-    }
-  }
+  std::vector<std::string> rest;
+  auto output = take_output_option(args, rest);
+  if (!output) return fail(output.error().message);
+  OutputFormat format = output.value();
+  if (!rest.empty()) return fail("unexpected argument '" + rest[0] + "'; usage: ig list [-o columns|json]");
   auto client = DaemonClient::connect(cli.config, cli.daemon_command);
   if (!client) return fail(client.error().message);
   auto reply = client->request(protocol::Message(protocol::Type::List));
@@ -142,20 +153,15 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
               "instance keeps running.");
     return 0;
   }
-  std::string target;
-  OutputFormat format = OutputFormat::Columns;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
-      auto parsed = parse_output_format(args[++i]);
-      if (!parsed) return fail(parsed.error().message);
-      format = parsed.value();
-    } else if (target.empty() && !args[i].starts_with("-")) {
-      target = args[i];
-    } else {
-      return fail("unexpected argument '" + args[i] + "'; usage: ig attach NAME|ID [-o columns|json]");
-    }
-  }
-  if (target.empty()) return fail("no instance given; usage: ig attach NAME|ID");
+  std::vector<std::string> rest;
+  auto output = take_output_option(args, rest);
+  if (!output) return fail(output.error().message);
+  OutputFormat format = output.value();
+  if (rest.empty()) return fail("no instance given; usage: ig attach NAME|ID");
+  if (rest.size() > 1 || rest[0].starts_with("-"))
+    return fail("unexpected argument '" + rest[rest[0].starts_with("-") ? 0 : 1] +
+                "'; usage: ig attach NAME|ID [-o columns|json]");
+  const std::string& target = rest[0];
   auto client = DaemonClient::connect(cli.config, cli.daemon_command);
   if (!client) return fail(client.error().message);
   protocol::Message request(protocol::Type::Attach);

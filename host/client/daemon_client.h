@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/unique_fd.h"
+#include <ig/unique_fd.h>
 #include "daemon/config.h"
 #include "protocol/message.h"
 

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "unique_fd.h"
+#include <ig/unique_fd.h>
 
 namespace ig::bpfstats {
 

@@ -20,7 +20,7 @@
 #include <string_view>
 
 #include "fdinfo.h"
-#include "unique_fd.h"
+#include <ig/unique_fd.h>
 
 namespace ig::bpfstats {
 namespace {

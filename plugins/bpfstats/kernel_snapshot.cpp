@@ -15,7 +15,7 @@
 
 #include "fdinfo.h"
 #include "holders.h"
-#include "unique_fd.h"
+#include <ig/unique_fd.h>
 
 namespace ig::bpfstats {
 namespace {

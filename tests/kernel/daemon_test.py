@@ -184,7 +184,9 @@ def run_remove_cycles_leave_fds_and_programs_where_they_started(sandbox):
     for n in range(200):
         ig_stdout(sandbox, "run", "--name", "cycle", "trace_open", "--detach")
         ig_stdout(sandbox, "remove", "cycle")
-    expect(fd_count(pid) == fds_before, f"daemon fds went from {fds_before} to {fd_count(pid)}")
+    # A leak only grows: the first count may still include a client connection
+    # the daemon was closing at that moment.
+    expect(fd_count(pid) <= fds_before, f"daemon fds went from {fds_before} to {fd_count(pid)}")
     progs_after, maps_after = bpf_ids_held_by(pid)
     expect(progs_after == progs_before and maps_after == maps_before, "the daemon still holds BPF objects")
 

@@ -6,4 +6,5 @@
 #include "ig/plugin.h"
 #include "ig/result.h"
 #include "ig/schema.h"
+#include "ig/unique_fd.h"
 #include "ig/version.h"

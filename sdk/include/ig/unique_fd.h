@@ -1,16 +1,18 @@
-// Owns one file descriptor.
+// A move-only owner of one file descriptor (for plugins and the host alike).
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace ig::host {
+namespace ig {
 
 class UniqueFd {
  public:
   UniqueFd() = default;
   explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
   UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   UniqueFd& operator=(UniqueFd&& other) noexcept {
     if (this != &other) reset(std::exchange(other.fd_, -1));
@@ -29,4 +31,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace ig::host
+}  // namespace ig
