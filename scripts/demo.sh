@@ -26,13 +26,14 @@ run() { echo "\$ $*"; "$@"; echo; }
 run $ig gadgets
 run $ig run --name mytraceopen trace_open --detach
 run $ig run --name mytraceexec trace_exec --detach
-for i in $(seq 50); do cat /etc/hostname /nonexistent >/dev/null 2>&1 || true; done
 run $ig list
-if $ig gadgets 2>/dev/null | grep -q '^bpfstats '; then
-  run $ig run bpfstats
-  run $ig run bpfstats --all --fields progID,progName,runtime,runcount,mapMemory,mapCount,gadgetName
-fi
-run $ig run trace_open --timeout 1 --comm cat &
+# Some opens and execs while bpfstats samples, so the gadgets have a cost to show.
+( for i in $(seq 300); do cat /etc/hostname /nonexistent >/dev/null 2>&1; sleep 0.005; done ) &
+load=$!
+run $ig run bpfstats
+run $ig run bpfstats --all --fields progID,progName,runtime,runcount,mapMemory,mapCount,gadgetName
+wait $load || true
+run $ig run trace_open --timeout 1 --comm cat --failed --fields comm,pid,error,path &
 sleep 0.5; cat /nonexistent-demo-file 2>/dev/null || true; wait
 run $ig remove mytraceopen mytraceexec
 run $ig list
