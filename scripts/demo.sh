@@ -28,7 +28,7 @@ run $ig run --name mytraceopen trace_open --detach
 run $ig run --name mytraceexec trace_exec --detach
 run $ig list
 # Some opens and execs while bpfstats samples, so the gadgets have a cost to show.
-( for i in $(seq 300); do cat /etc/hostname /nonexistent >/dev/null 2>&1; sleep 0.005; done ) &
+( for i in $(seq 300); do cat /etc/hostname /nonexistent >/dev/null 2>&1 || true; sleep 0.005; done ) &
 load=$!
 run $ig run bpfstats
 run $ig run bpfstats --all --fields progID,progName,runtime,runcount,mapMemory,mapCount,gadgetName
