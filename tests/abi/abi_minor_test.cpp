@@ -16,18 +16,13 @@
 #include <ig/version.h>
 
 #include "loader/plugin_loader.h"
+#include "test_plugin_path.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// meson passes each plugin's path as IG_PLUGIN_<NAME>.
-fs::path plugin(const std::string& env_name) {
-  const char* path = std::getenv(env_name.c_str());
-  REQUIRE_MESSAGE(path != nullptr, env_name << " is not set; run through 'meson test'");
-  REQUIRE_MESSAGE(fs::exists(path), path << " does not exist; build it first");
-  return path;
-}
+fs::path plugin(const std::string& env_name) { return test_plugin_path(env_name); }
 
 // The version the file says it was built for, read the way the host reads it first.
 ig_abi_version claimed_version(const fs::path& path) {

@@ -12,6 +12,7 @@
 #include <ig/version.h>
 
 #include "loader/plugin_loader.h"
+#include "test_plugin_path.h"
 
 namespace fs = std::filesystem;
 using ig::host::load_plugin;
@@ -19,13 +20,7 @@ using ig::host::PluginCatalog;
 
 namespace {
 
-// meson passes each test plugin's path as IG_PLUGIN_<NAME>.
-fs::path plugin(const std::string& env_name) {
-  const char* path = std::getenv(env_name.c_str());
-  REQUIRE_MESSAGE(path != nullptr, env_name << " is not set; run through 'meson test'");
-  REQUIRE_MESSAGE(fs::exists(path), path << " does not exist; build it first");
-  return path;
-}
+fs::path plugin(const std::string& env_name) { return test_plugin_path(env_name); }
 
 std::string load_error(const fs::path& path) {
   auto r = load_plugin(path);
