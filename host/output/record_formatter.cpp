@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -76,7 +77,7 @@ std::string timestamp_text(std::uint64_t boot_ns, std::int64_t offset, bool full
   return buf;
 }
 
-std::string bounded_string(const unsigned char* p, std::size_t max) {
+std::string bounded_string(const unsigned char* p, std::size_t max) {  // up to the NUL
   const void* nul = std::memchr(p, 0, max);
   return std::string(reinterpret_cast<const char*>(p), nul ? static_cast<const unsigned char*>(nul) - p : max);
 }
@@ -107,26 +108,33 @@ Result<OutputFormat> parse_output_format(const std::string& text) {
   return make_error("invalid output format '" + text + "'; use -o columns or -o json");
 }
 
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  for (unsigned char c : text) {
+void append_json_escaped(std::string& out, std::string_view text) {
+  std::size_t plain = 0;  // runs of bytes that need no escape are appended at once
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;  // UTF-8 passes through
+    out.append(text, plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);  // UTF-8 passes through; invalid bytes are the kernel's
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(escaped, sizeof(escaped));
+      }
     }
   }
+  out.append(text, plain, text.size() - plain);
+}
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_escaped(out, text);
   return out;
 }
 
@@ -192,75 +200,83 @@ std::string RecordFormatter::header() const {
   return out;
 }
 
+// One field's value as text into `text` (cleared first); false when the record is too
+// short to hold it.
+bool RecordFormatter::format_value(const Field& f, const unsigned char* base, std::size_t size, bool json,
+                                   std::string& text) const {
+  text.clear();
+  std::size_t available = f.offset < size ? size - f.offset : 0;
+  if (f.type != FieldType::StringList && available < f.size) return false;
+  char buf[64];
+  auto number = [&](auto value) { text.append(buf, std::to_chars(buf, buf + sizeof(buf), value).ptr); };
+  switch (f.type) {
+    case FieldType::U32: number(read_at<std::uint32_t>(base, f.offset)); break;
+    case FieldType::I32: number(read_at<std::int32_t>(base, f.offset)); break;
+    case FieldType::U64: number(read_at<std::uint64_t>(base, f.offset)); break;
+    case FieldType::I64: number(read_at<std::int64_t>(base, f.offset)); break;
+    case FieldType::Bool: text = base[f.offset] ? "true" : "false"; break;
+    case FieldType::String: {
+      const auto* p = reinterpret_cast<const char*>(base + f.offset);
+      text.append(p, strnlen(p, f.size));
+      break;
+    }
+    case FieldType::Errno: text = errno_name(read_at<std::int32_t>(base, f.offset)); break;
+    case FieldType::Flags: text = format_flags(read_at<std::uint32_t>(base, f.offset), f.flags); break;
+    case FieldType::Timestamp: text = timestamp_text(read_at<std::uint64_t>(base, f.offset), boot_to_realtime_ns_, json); break;
+    case FieldType::F64:
+      text.append(buf, std::to_chars(buf, buf + sizeof(buf), read_at<double>(base, f.offset), std::chars_format::fixed, 2).ptr);
+      break;
+    case FieldType::Octal: {
+      std::snprintf(buf, sizeof(buf), "%04o", read_at<std::uint32_t>(base, f.offset));
+      text = buf;
+      break;
+    }
+    case FieldType::StringList: {
+      auto items = string_list(base + f.offset, std::min<std::size_t>(available, f.size));
+      if (json) text += '[';
+      for (const std::string& item : items) {
+        if (json) {
+          text += text.size() == 1 ? "\"" : ",\"";
+          append_json_escaped(text, item);
+          text += '"';
+        } else {  // quote what would otherwise read as several items
+          if (!text.empty()) text += ' ';
+          text += item.empty() || item.find_first_of(" \t\"'") != std::string::npos ? "'" + item + "'" : item;
+        }
+      }
+      if (json) text += ']';
+      break;
+    }
+  }
+  return true;
+}
+
 void RecordFormatter::append(const void* record, std::size_t size, std::string& out) const {
   const auto* base = static_cast<const unsigned char*>(record);
   const bool json = format_ == OutputFormat::Json;
+  std::string& text = scratch_;  // reused: no allocation per field once it has grown
   if (json) out += '{';
-  bool first = true;
   for (std::size_t i = 0; i < fields_.size(); ++i) {
     const Field& f = fields_[i];
-    std::size_t available = f.offset < size ? size - f.offset : 0;
-    bool present = f.type == FieldType::StringList ? true : available >= f.size;
-    std::string text;
-    bool quote = json && is_text(f);
-    if (present) {
-      switch (f.type) {
-        case FieldType::U32: text = std::to_string(read_at<std::uint32_t>(base, f.offset)); break;
-        case FieldType::I32: text = std::to_string(read_at<std::int32_t>(base, f.offset)); break;
-        case FieldType::U64: text = std::to_string(read_at<std::uint64_t>(base, f.offset)); break;
-        case FieldType::I64: text = std::to_string(read_at<std::int64_t>(base, f.offset)); break;
-        case FieldType::Bool: text = base[f.offset] ? "true" : "false"; break;
-        case FieldType::String: text = bounded_string(base + f.offset, f.size); break;
-        case FieldType::Errno: text = errno_name(read_at<std::int32_t>(base, f.offset)); break;
-        case FieldType::Flags: text = format_flags(read_at<std::uint32_t>(base, f.offset), f.flags); break;
-        case FieldType::Timestamp:
-          text = timestamp_text(read_at<std::uint64_t>(base, f.offset), boot_to_realtime_ns_, json);
-          break;
-        case FieldType::F64: {
-          char buf[32];
-          std::snprintf(buf, sizeof(buf), "%.2f", read_at<double>(base, f.offset));
-          text = buf;
-          break;
-        }
-        case FieldType::Octal: {
-          char buf[16];
-          std::snprintf(buf, sizeof(buf), "%04o", read_at<std::uint32_t>(base, f.offset));
-          text = buf;
-          break;
-        }
-        case FieldType::StringList: {
-          auto items = string_list(base + f.offset, std::min<std::size_t>(available, f.size));
-          for (const std::string& item : items) {
-            if (json)
-              text += (text.empty() ? "\"" : ",\"") + json_escape(item) + "\"";
-            else  // quote what would otherwise read as several items
-              text += (text.empty() ? "" : " ") +
-                      (item.empty() || item.find_first_of(" \t\"'") != std::string::npos ? "'" + item + "'" : item);
-          }
-          if (json) text = "[" + text + "]";
-          break;
-        }
-      }
-    } else {
-      text = json ? "null" : "-";
-      quote = false;
-    }
+    bool present = format_value(f, base, size, json, text);
     if (json) {
-      out += first ? "\"" : ",\"";
+      out += i == 0 ? "\"" : ",\"";
       out += f.name;
       out += "\":";
-      if (quote) {
+      if (!present) {
+        out += "null";
+      } else if (is_text(f)) {
         out += '"';
-        out += json_escape(text);
+        append_json_escaped(out, text);
         out += '"';
       } else {
         out += text;
       }
     } else {
+      if (!present) text = "-";
       if (f.max_width && text.size() > f.max_width) text.resize(f.max_width);
       append_cell(out, text, widths_[i], is_number(f), i == 0, i + 1 == fields_.size());
     }
-    first = false;
   }
   if (json) out += '}';
   out += '\n';
