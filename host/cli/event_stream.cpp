@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
@@ -40,7 +41,15 @@ int stream_events(DaemonClient& client, OutputSink& sink, std::optional<std::chr
       stop_sent = true;
       if (auto sent = client.send(protocol::Message(protocol::Type::Stop)); !sent) return fail(sent.error().message);
     }
-    auto message = client.receive(100);
+    // Sleep until the daemon sends something, a signal arrives or the deadline
+    // passes; but while output waits in the sink, only look: a burst has ended when
+    // nothing more is there, and then the output is written at once.
+    int wait_ms = sink.pending() ? 0 : -1;
+    if (deadline && wait_ms < 0 && !stop_sent) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+    }
+    auto message = client.receive(wait_ms);
     if (!message) {
       sink.flush();
       return fail(message.error().message);

@@ -17,6 +17,7 @@ class OutputSink final : public InstanceSink {
   // Write out what is buffered. False once the reader went away (EPIPE).
   bool flush();
   bool broken() const { return broken_; }
+  bool pending() const { return !buffer_.empty(); }  // formatted output not yet written
   std::uint64_t lost() const { return lost_; }
   const Result<void>& finished_status() const { return status_; }
   bool finished() const { return finished_; }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -156,12 +157,12 @@ Result<std::optional<protocol::Message>> DaemonClient::receive(int timeout_ms) {
     int wait = -1;
     if (timeout_ms >= 0) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::optional<protocol::Message>();
-      wait = static_cast<int>(left.count());
+      wait = static_cast<int>(std::max<std::int64_t>(0, left.count()));  // 0: look once
     }
     pollfd pfd{fd_.get(), POLLIN, 0};
     int ready = ::poll(&pfd, 1, wait);
     if (ready < 0 && errno == EINTR) return std::optional<protocol::Message>();  // let the caller see its signal
+    if (ready == 0 && wait >= 0 && std::chrono::steady_clock::now() >= deadline) return std::optional<protocol::Message>();
     if (ready <= 0) continue;
     char buf[64 * 1024];
     ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
