@@ -87,9 +87,17 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   row.prog_name = prog.name;
   row.prog_type = prog.type;
   add_program(row, prog, before);
-  std::set<std::uint32_t> maps;
-  add_maps(maps, prog.map_ids, now);
-  set_maps(row, maps, now);
+  // The maps of one program: a handful, each listed once by the kernel (sorted and
+  // made unique here anyway, as the instance rows' set would).
+  std::vector<std::uint32_t> ids = prog.map_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::uint32_t id : ids) {
+    auto map = now.maps.find(id);
+    if (map == now.maps.end()) continue;
+    ++row.map_count;
+    row.map_memory += map->second.memlock;
+  }
   row.cpu = cpu_percent(row.runtime_delta, now, before);
   return row;
 }
@@ -196,12 +204,21 @@ Result<SortOrder> parse_sort(std::string_view spec) {
 }
 
 void sort_rows(std::vector<Row>& rows, const SortOrder& order) {
-  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+  // Sort positions, then move each row once: a Row is several strings and a vector.
+  std::vector<std::size_t> at(rows.size());
+  for (std::size_t i = 0; i < at.size(); ++i) at[i] = i;
+  std::stable_sort(at.begin(), at.end(), [&](std::size_t x, std::size_t y) {
+    const Row& a = rows[x];
+    const Row& b = rows[y];
     std::weak_ordering by_column = compare(a, b, order.column);
     if (by_column != 0) return order.descending ? by_column > 0 : by_column < 0;
     if (a.gadget_id != b.gadget_id) return a.gadget_id < b.gadget_id;
     return a.prog_id < b.prog_id;
   });
+  std::vector<Row> sorted;
+  sorted.reserve(rows.size());
+  for (std::size_t i : at) sorted.push_back(std::move(rows[i]));
+  rows = std::move(sorted);
 }
 
 }  // namespace ig::bpfstats
