@@ -4,10 +4,16 @@
 //
 // Warm (the default; what every tick of an --interval run costs, the plugin staying
 // loaded), ROUNDS rounds of:
-//   kernel        take_kernel_snapshot, every program, no holders
+//   kernel        take_kernel_snapshot, every program, no holders, through the bpf() syscall
+//   counters      one read of the program counter iterator alone
+//   kernel_iter   the same with the previous snapshot and the program counter iterator
+//                 (what a warm --all pass does); its counters are checked against the
+//                 syscall's read just before and just after
 //   holders       find_program_holders (the task_file iterator where it loads, else /proc)
+//   holders_kept  the same with an iterator loaded once (what a warm --all pass does)
 //   holders_proc  find_program_holders_in_proc (the /proc scan, the fallback)
-//   snapshot      take_kernel_snapshot with holders: what one --all tick reads
+//   snapshot      take_kernel_snapshot with holders: what one --all tick reads (with
+//                 the kept iterators where they load, as the plugin does)
 //   tick          plan_snapshot + snapshot + build_rows (the previous round as
 //                 `before`) + sort_rows + to_record for every row: a tick minus emit
 // --cold (what a one-shot `ig run bpfstats --all` costs: the daemon loads the plugin
@@ -31,6 +37,8 @@
 #include <bpf/bpf.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <ig/unique_fd.h>
 
 #include "aggregate.h"
 #include "fdinfo.h"
@@ -109,6 +117,31 @@ std::size_t memlock_mismatches(const KernelSnapshot& snapshot) {
   return bad;
 }
 
+// Programs whose iterator-read counters fall outside the syscall's before/after
+// readings, or whose name, type or maps differ from the syscall's.
+std::size_t counter_mismatches(const KernelSnapshot& before, const KernelSnapshot& by_iterator,
+                               const KernelSnapshot& after, std::size_t& moving) {
+  std::size_t bad = 0;
+  for (const auto& [id, prog] : by_iterator.programs) {
+    auto b = before.programs.find(id);
+    auto a = after.programs.find(id);
+    if (b == before.programs.end() || a == after.programs.end()) continue;  // came or went meanwhile
+    bool inside = b->second.run_cnt <= prog.run_cnt && prog.run_cnt <= a->second.run_cnt &&
+                  b->second.run_time_ns <= prog.run_time_ns && prog.run_time_ns <= a->second.run_time_ns;
+    if (a->second.run_cnt != b->second.run_cnt) ++moving;
+    bool same = prog.name == a->second.name && prog.type == a->second.type && prog.map_ids == a->second.map_ids;
+    if (!inside || !same) {
+      if (bad < 5)
+        std::fprintf(stderr, "program %u: syscall %llu/%llu, iterator %llu/%llu, then syscall %llu/%llu\n", id,
+                     (unsigned long long)b->second.run_cnt, (unsigned long long)b->second.run_time_ns,
+                     (unsigned long long)prog.run_cnt, (unsigned long long)prog.run_time_ns,
+                     (unsigned long long)a->second.run_cnt, (unsigned long long)a->second.run_time_ns);
+      ++bad;
+    }
+  }
+  return bad;
+}
+
 int fail(const ig::Error& error) {
   std::fprintf(stderr, "bpfstats_snapshot_bench: %s\n", error.message.c_str());
   return 1;
@@ -151,16 +184,36 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  Samples kernel, holders, holders_proc, snapshot, tick;
-  std::size_t programs = 0, holder_progs = 0, holder_progs_proc = 0, rows_out = 0;
+  // Counters run while this fd is open (as under bpfstats), so the iterator's check
+  // below compares counters that move.
+  ig::UniqueFd stats(bpf_enable_stats(BPF_STATS_RUN_TIME));
+  std::string why_not;
+  PassCache kept = PassCache::load(true, why_not);
+  PassCache* counters = kept.counters ? &kept : nullptr;
+  std::printf("program counter iterator: %s; holder iterator kept: %s\n", counters ? "yes" : why_not.c_str(),
+              kept.holders ? "yes" : "no");
+
+  Samples kernel, counters_read, kernel_iter, holders, holders_kept, holders_proc, snapshot, tick;
+  std::size_t programs = 0, holder_progs = 0, holder_progs_proc = 0, rows_out = 0, mismatches = 0, compared = 0, moving = 0;
   KernelSnapshot previous;
   bool has_previous = false;
   for (int r = 0; r < rounds; ++r) {
     auto k = kernel.time([&] { return take_kernel_snapshot(no_holders); });
     if (!k) return fail(k.error());
     programs = k.value().programs.size();
+    if (counters) {
+      auto c = counters_read.time([&] { return kept.counters->read(); });
+      if (!c) return fail(c.error());
+      auto ki = kernel_iter.time([&] { return take_kernel_snapshot(no_holders, &k.value(), counters); });
+      if (!ki) return fail(ki.error());
+      auto after = take_kernel_snapshot(no_holders);
+      if (!after) return fail(after.error());
+      mismatches += counter_mismatches(k.value(), ki.value(), after.value(), moving);
+      compared += ki.value().programs.size();
+    }
 
     auto by_default = holders.time([] { return find_program_holders(); });
+    if (kept.holders) holders_kept.time([&] { return find_program_holders("/proc", kept.holders.get()); });
     auto by_proc = holders_proc.time([] { return find_program_holders_in_proc(); });
     holder_progs = by_default.size();
     holder_progs_proc = by_proc.size();
@@ -171,11 +224,11 @@ int main(int argc, char** argv) {
                   iterator ? (same(by_iterator, by_proc) ? "yes" : "NO") : "-");
     }
 
-    auto s = snapshot.time([&] { return take_kernel_snapshot(plan_snapshot(registry, view)); });
+    auto s = snapshot.time([&] { return take_kernel_snapshot(plan_snapshot(registry, view), &k.value(), &kept); });
     if (!s) return fail(s.error());
 
     auto now = tick.time([&] {
-      auto now = take_kernel_snapshot(plan_snapshot(registry, view));
+      auto now = take_kernel_snapshot(plan_snapshot(registry, view), has_previous ? &previous : nullptr, &kept);
       if (now) rows_out = rows_and_records(now.value(), registry, view, has_previous ? &previous : nullptr, sink);
       return now;
     });
@@ -187,8 +240,14 @@ int main(int argc, char** argv) {
               holder_progs, sink % 10);
   std::printf("memlock of the last warm snapshot's %zu maps against a fresh fdinfo read: %zu differ\n",
               previous.maps.size(), memlock_mismatches(previous));
+  if (counters)
+    std::printf("iterator counters outside the syscall's before/after readings: %zu of %zu (%zu of them running)\n",
+                mismatches, compared, moving);
   report("kernel", kernel, programs);
+  if (counters) report("counters", counters_read, programs);
+  if (counters) report("kernel_iter", kernel_iter, programs);
   report("holders", holders, holder_progs);
+  if (kept.holders) report("holders_kept", holders_kept, holder_progs);
   report("holders_proc", holders_proc, holder_progs_proc);
   report("snapshot", snapshot, programs);
   report("tick", tick, rows_out);

@@ -1,6 +1,7 @@
 // bpfstats: plugin glue. Holds BPF stats on while it runs, takes a baseline at start,
 // and every interval joins a fresh kernel snapshot with the registry into rows.
-// No BPF of its own: the registry comes through the Context, the kernel through libbpf.
+// The registry comes through the Context, the kernel through libbpf; repeated --all
+// passes read counters through an iterator of its own (program_counters.h).
 #include <memory>
 #include <set>
 
@@ -35,6 +36,8 @@ class Bpfstats final : public Gadget {
       tick(ctx);
       return {};
     }
+    // Loading costs more than it saves on the one pass of a one-shot.
+    if (!config_.one_shot && plan({}).all_programs) keep_iterators(ctx);
     std::vector<RegisteredInstance> registry = ctx.registry_snapshot();
     auto baseline = take_kernel_snapshot(plan(registry));
     if (!baseline) return baseline.error();
@@ -61,10 +64,26 @@ class Bpfstats final : public Gadget {
 
   void stop() noexcept override {
     worker_.reset();  // joins a pass in flight
+    if (ctx_) {
+      ctx_->unregister_bpf(kept_.ids());
+      kept_ = {};
+    }
     stats_.reset();
   }
 
  private:
+  // Every pass after the first of an --all run reads counters in one iterator read
+  // and finds holders with an iterator loaded once. Where they cannot run, the passes
+  // use the bpf() syscall and /proc, as a one-shot does.
+  void keep_iterators(Context& ctx) {
+    std::string why_not;
+    kept_ = PassCache::load(plan({}).holders, why_not);
+    if (!why_not.empty())
+      ctx.log(LogLevel::Debug, "reading program counters through the bpf() syscall: " + why_not);
+    ctx_ = &ctx;
+    ctx.register_bpf(kept_.ids());
+  }
+
   void tick(Context& ctx) {
     if (done_) return;
     // One registry copy for both the plan and the join: rows come from one snapshot.
@@ -74,7 +93,7 @@ class Bpfstats final : public Gadget {
       worker_->submit(std::move(registry));
       return;
     }
-    auto now = take_kernel_snapshot(plan(registry));
+    auto now = take_kernel_snapshot(plan(registry), has_previous_ ? &previous_ : nullptr, &kept_);
     if (!now) {
       done_ = true;
       ctx.finish(now.error());
@@ -117,7 +136,7 @@ class Bpfstats final : public Gadget {
   // On the collector's thread only (it alone touches previous_ and collector_ once
   // the worker runs): the kernel pass, the join, the series.
   Result<std::vector<MetricFamily>> collector_pass(const std::vector<RegisteredInstance>& registry) {
-    auto now = take_kernel_snapshot(plan(registry));
+    auto now = take_kernel_snapshot(plan(registry), &previous_, &kept_);
     if (!now) return now.error();
     std::vector<Row> rows = build_rows(now.value(), registry, config_.view, &previous_);
     previous_ = std::move(now).value();
@@ -157,6 +176,8 @@ class Bpfstats final : public Gadget {
   using CollectorWorker = Worker<std::vector<RegisteredInstance>, std::vector<MetricFamily>>;
   std::unique_ptr<CollectorWorker> worker_;
   std::shared_ptr<void> stats_;  // BPF stats stay on while this lives
+  PassCache kept_;     // --all with repeated passes
+  Context* ctx_ = nullptr;  // to unregister kept_
   KernelSnapshot previous_;
   bool has_previous_ = false;
   bool sampled_ = true;  // a one-shot that waited one interval for counters

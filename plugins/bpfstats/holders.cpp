@@ -489,21 +489,9 @@ struct Pair {
   std::uint32_t prog_id;
 };
 
-// The (tgid, program id) pairs of every program and link fd, and the iterator's own id.
-bool run_iterator(std::vector<Pair>& pairs, std::uint32_t& own_prog_id) {
-  const std::optional<Layout>& l = layout();
-  if (!l) return false;
-  std::vector<bpf_insn> insns = iterator_program(*l);
-  LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_ITER, .attach_btf_id = l->attach_btf_id);
-  UniqueFd prog(bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfstats_pids", "GPL", insns.data(), insns.size(), &opts));
-  if (!prog) return false;
-  bpf_prog_info info{};
-  __u32 len = sizeof(info);
-  if (bpf_obj_get_info_by_fd(prog.get(), &info, &len) != 0) return false;
-  own_prog_id = info.id;
-  UniqueFd link(bpf_link_create(prog.get(), 0, BPF_TRACE_ITER, nullptr));
-  if (!link) return false;
-  UniqueFd iter(bpf_iter_create(link.get()));
+// The (tgid, program id) pairs of every program and link fd.
+bool read_pairs(int link_fd, std::vector<Pair>& pairs) {
+  UniqueFd iter(bpf_iter_create(link_fd));
   if (!iter) return false;
   std::vector<char> buf(64 * 1024);
   std::size_t used = 0;
@@ -527,11 +515,38 @@ bool run_iterator(std::vector<Pair>& pairs, std::uint32_t& own_prog_id) {
 
 }  // namespace
 
-bool find_program_holders_by_iterator(HoldersByProgram& out) {
-  if (iterator_unusable.load(std::memory_order_relaxed)) return false;
+std::unique_ptr<HolderIterator> HolderIterator::load() {
+  if (iterator_unusable.load(std::memory_order_relaxed)) return nullptr;
+  std::unique_ptr<HolderIterator> it = load_once();
+  if (!it) iterator_unusable.store(true, std::memory_order_relaxed);
+  return it;
+}
+
+std::unique_ptr<HolderIterator> HolderIterator::load_once() {
+  const std::optional<Layout>& l = layout();
+  if (!l) return nullptr;
+  std::vector<bpf_insn> insns = iterator_program(*l);
+  LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_ITER, .attach_btf_id = l->attach_btf_id);
+  std::unique_ptr<HolderIterator> it(new HolderIterator());
+  it->prog_ = UniqueFd(bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfstats_pids", "GPL", insns.data(), insns.size(), &opts));
+  if (!it->prog_) return nullptr;
+  bpf_prog_info info{};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(it->prog_.get(), &info, &len) != 0) return nullptr;
+  it->program_id_ = info.id;
+  it->link_ = UniqueFd(bpf_link_create(it->prog_.get(), 0, BPF_TRACE_ITER, nullptr));
+  if (!it->link_) return nullptr;
+  return it;
+}
+
+bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept) {
+  std::unique_ptr<HolderIterator> fresh;
+  if (!kept) {
+    fresh = HolderIterator::load();
+    kept = fresh.get();
+  }
   std::vector<Pair> pairs;
-  std::uint32_t own_prog_id = 0;
-  if (!run_iterator(pairs, own_prog_id)) {
+  if (!kept || !read_pairs(kept->link_fd(), pairs)) {
     iterator_unusable.store(true, std::memory_order_relaxed);
     return false;
   }
@@ -541,12 +556,13 @@ bool find_program_holders_by_iterator(HoldersByProgram& out) {
   bool saw_self = false;
   PidsByProgram pids_by_prog;
   for (const Pair& pair : pairs) {
-    if (pair.prog_id == own_prog_id) {
+    if (pair.prog_id == kept->program_id()) {
       if (pair.tgid != self) {
         iterator_unusable.store(true, std::memory_order_relaxed);
         return false;
       }
       saw_self = true;
+      if (!fresh) pids_by_prog[pair.prog_id].insert(pair.tgid);  // a kept iterator is a program like others
       continue;
     }
     pids_by_prog[pair.prog_id].insert(pair.tgid);
@@ -589,9 +605,9 @@ HoldersByProgram find_program_holders_in_proc(const std::string& proc_root) {
   return with_comms(pids_by_prog, proc.get());
 }
 
-HoldersByProgram find_program_holders(const std::string& proc_root) {
+HoldersByProgram find_program_holders(const std::string& proc_root, HolderIterator* kept) {
   HoldersByProgram holders;
-  if (proc_root == "/proc" && find_program_holders_by_iterator(holders)) return holders;
+  if (proc_root == "/proc" && find_program_holders_by_iterator(holders, kept)) return holders;
   return find_program_holders_in_proc(proc_root);
 }
 

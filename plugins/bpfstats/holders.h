@@ -5,14 +5,18 @@
 //  * /proc/*/fd and the matching fdinfo `prog_id:` line: a readlink per fd of every
 //    process and a file read per BPF fd, the fallback wherever the iterator cannot
 //    load (no BTF, no iterator, lockdown, a pid namespace of our own).
-// The iterator is a short-lived program of bpfstats' own: it exists only during the
-// scan, after the enumeration of programs, so it never shows as a row.
+// A one-shot loads the iterator for its one scan, after the enumeration of programs,
+// so it never shows as a row. A run that scans again and again keeps one loaded
+// (HolderIterator) and registers it as its own, so it shows as bpfstats' row.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <ig/unique_fd.h>
 
 #include "snapshot.h"
 
@@ -20,15 +24,32 @@ namespace ig::bpfstats {
 
 using HoldersByProgram = std::map<std::uint32_t, std::vector<Holder>>;
 
+// The task_file iterator program and its link, loaded once for many scans.
+class HolderIterator {
+ public:
+  // nullptr where the iterator cannot load (see above); scans then use /proc.
+  static std::unique_ptr<HolderIterator> load();
+  std::uint32_t program_id() const { return program_id_; }
+  int link_fd() const { return link_.get(); }
+
+ private:
+  HolderIterator() = default;
+  static std::unique_ptr<HolderIterator> load_once();
+  UniqueFd prog_;
+  UniqueFd link_;
+  std::uint32_t program_id_ = 0;
+};
+
 // Holders by program id, pids ascending. Processes that vanish or cannot be read
 // during the scan are left out, never an error. `proc_root` is for tests: any other
-// root than "/proc" is scanned as files, without the iterator.
-HoldersByProgram find_program_holders(const std::string& proc_root = "/proc");
+// root than "/proc" is scanned as files, without the iterator. With `kept`, the scan
+// uses that iterator instead of loading one, and lists its holder (us) like any other.
+HoldersByProgram find_program_holders(const std::string& proc_root = "/proc", HolderIterator* kept = nullptr);
 
 // The /proc scan alone (the fallback; tests and benchmarks call it directly).
 HoldersByProgram find_program_holders_in_proc(const std::string& proc_root = "/proc");
 
 // The iterator alone; false when it cannot run here (then `out` is untouched).
-bool find_program_holders_by_iterator(HoldersByProgram& out);
+bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept = nullptr);
 
 }  // namespace ig::bpfstats

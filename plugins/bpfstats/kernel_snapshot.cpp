@@ -176,26 +176,89 @@ Result<std::optional<MapMemory>> read_map(std::uint32_t id, MemlockReader& memlo
   return std::optional<MapMemory>(memlock(fd.get()));
 }
 
+// Every program's counters from the iterator; the rest of each program from `before`
+// or, for programs new since then, from the kernel. false: the iterator failed, and
+// the caller reads every program through the syscall instead.
+Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const KernelSnapshot& before,
+                                       KernelSnapshot& snapshot) {
+  auto read = counters.read();
+  if (!read) return false;
+  for (const ProgramCounters& c : read.value()) {
+    auto known = before.programs.find(c.id);
+    if (known != before.programs.end() && known->second.map_ids.size() == c.map_count) {
+      ProgramInfo& prog = snapshot.programs.emplace(c.id, known->second).first->second;
+      prog.run_cnt = c.run_cnt;
+      prog.run_time_ns = c.run_time_ns;
+      continue;
+    }
+    auto prog = read_program(c.id);
+    if (!prog) return prog.error();
+    if (prog.value()) snapshot.programs.emplace(c.id, std::move(*prog.value()));
+  }
+  return true;
+}
+
+// Holders of the snapshot's programs: the last scan again when it still holds
+// (holder_cache.h), else a new scan with the kept iterator.
+HoldersByProgram kept_holders(PassCache& kept, const KernelSnapshot& snapshot) {
+  std::vector<std::uint32_t> ids;
+  ids.reserve(snapshot.programs.size());
+  for (const auto& entry : snapshot.programs) ids.push_back(entry.first);
+  UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  IdentityReader identify = [&proc](std::uint32_t pid) { return read_process_identity(proc.get(), pid); };
+  const auto now = HolderCache::Clock::now();
+  if (auto reused = kept.holder_cache.reuse(ids, now, identify)) return std::move(*reused);
+  HoldersByProgram holders = find_program_holders("/proc", kept.holders.get());
+  kept.holder_cache.keep(holders, std::move(ids), now, identify);
+  return holders;
+}
+
 }  // namespace
 
-Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request) {
+PassCache PassCache::load(bool with_holders, std::string& why_not) {
+  PassCache kept;
+  auto counters = ProgramCounterReader::load();
+  if (counters)
+    kept.counters = std::move(counters).value();
+  else
+    why_not = counters.error().message;
+  if (with_holders) kept.holders = HolderIterator::load();
+  return kept;
+}
+
+BpfObjectIds PassCache::ids() const {
+  BpfObjectIds ids;
+  if (counters) ids = counters->ids();
+  if (holders) ids.programs.push_back(holders->program_id());
+  return ids;
+}
+
+Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, const KernelSnapshot* before,
+                                            PassCache* kept) {
   KernelSnapshot snapshot;
+  bool read_all = false;
+  if (request.all_programs && kept && kept->counters && before) {
+    auto by_iterator = read_programs_by_iterator(*kept->counters, *before, snapshot);
+    if (!by_iterator) return by_iterator.error();
+    read_all = by_iterator.value();
+    if (!read_all) snapshot.programs.clear();
+  }
   std::vector<std::uint32_t> program_ids = request.program_ids;
-  if (request.all_programs) {
+  if (request.all_programs && !read_all) {
     auto ids = all_program_ids();
     if (!ids) return ids.error();
     program_ids = std::move(ids).value();
   }
 
-  std::set<std::uint32_t> referenced;  // maps the programs read here reference
   for (std::uint32_t id : program_ids) {
     if (snapshot.programs.count(id)) continue;
     auto prog = read_program(id);
     if (!prog) return prog.error();
     if (!prog.value()) continue;
-    referenced.insert(prog.value()->map_ids.begin(), prog.value()->map_ids.end());
     snapshot.programs.emplace(id, std::move(*prog.value()));
   }
+  std::set<std::uint32_t> referenced;  // maps the programs read here reference
+  for (const auto& [id, prog] : snapshot.programs) referenced.insert(prog.map_ids.begin(), prog.map_ids.end());
   // The counters were read just now; cpu % divides by the time between two of these.
   snapshot.taken = std::chrono::steady_clock::now();
   std::set<std::uint32_t> map_ids(request.map_ids.begin(), request.map_ids.end());
@@ -219,7 +282,7 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request) {
   fixed_memlock().replace(std::move(fixed));
   // After the enumeration: the holder scan may load a short-lived iterator program,
   // which must not be among the programs read above.
-  if (request.holders) snapshot.holders = find_program_holders();
+  if (request.holders) snapshot.holders = kept ? kept_holders(*kept, snapshot) : find_program_holders();
   return snapshot;
 }
 

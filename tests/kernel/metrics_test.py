@@ -205,12 +205,19 @@ def the_exposition_passes_promtool_and_carries_the_seed_names_and_labels(sandbox
         progs, _ = bpf_ids_held_by(daemon.process.pid)
         expect(progs, "the daemon holds no programs")
         series, _ = parse_exposition(daemon.scrape())
+        own = []  # the collector's own counter iterator, a program of its instance
         for prog in progs:
             rows = samples(series, "runcount_total", progID=str(prog))
             expect(len(rows) == 1, f"program {prog}: expected one runcount_total series, got {rows}")
             labels = dict(next(iter(rows)))
+            if labels["gadgetName"] == "allstats":
+                expect(labels["gadgetImage"] == "bpfstats" and labels["progName"] == "bpfstats_progs",
+                       f"program {prog}: labels {labels}")
+                own.append(prog)
+                continue
             expect(labels["gadgetID"] == trace_id and labels["progName"].startswith("ig_"),
                    f"program {prog}: labels {labels}")
+        expect(len(own) == 1, f"the --all collector's iterator is not its instance's series: {own}")
         promtool_check(daemon.scrape())
     finally:
         daemon.stop()

@@ -304,6 +304,58 @@ def check_interval(sandbox, instance, prog_ids):
                    f"expected about {share:.3f} from runtimeDelta {row['runtimeDelta']}")
 
 
+def check_warm_all(sandbox, bpftrace_pid):
+    """--all --interval: passes after the first read counters through bpfstats' own
+    iterators. Every batch must agree with the kernel, the iterators are rows of the
+    bpfstats instance, and they leave with it."""
+    batches = 4
+    before = KernelView()
+    run = sandbox.spawn([os.environ["IG"], "run", "--name", "bst_stats", "bpfstats", "--all", "--interval", "300ms",
+                         "--count", str(batches), "-o", "json"], "warm")
+    while run.running():
+        make_some_work()  # bpftrace's getpid() program runs between the batches
+    expect(run.proc.returncode == 0, f"bpfstats --all --interval failed: {run.stderr().strip()!r}")
+    after = KernelView()
+    rows = [json.loads(line) for line in run.stdout().splitlines() if line.strip()]
+    by_prog = {}
+    for row in rows:
+        by_prog.setdefault(row["progID"], []).append(row)
+
+    own = {i: seen for i, seen in by_prog.items() if seen[0]["gadgetName"] == "bst_stats"}
+    expect({seen[0]["progName"] for seen in own.values()} == {"bpfstats_progs", "bpfstats_pids"},
+           f"bpfstats' own iterators are not rows of its instance: {[s[0] for s in own.values()]}")
+    for i, seen in own.items():
+        expect(all(r["gadgetImage"] == "bpfstats" and r["pids"] == "" for r in seen), f"own program {i}: {seen[0]}")
+        expect(i not in after.progs, f"bpfstats' own program {i} ({seen[0]['progName']}) outlived its run")
+
+    checked = moving = 0
+    for i, prog in before.progs.items():
+        later = after.progs.get(i)
+        if not later or later.get("tag") != prog.get("tag"):
+            continue
+        seen = by_prog.get(i, [])
+        expect(len(seen) == batches, f"program {i} existed throughout but has {len(seen)} rows in {batches} batches")
+        (rt0, rc0), (rt1, rc1) = counters(prog), counters(later)
+        for prev, cur in zip([None] + seen, seen):
+            expect(rt0 <= cur["runtime"] <= rt1 and rc0 <= cur["runcount"] <= rc1,
+                   f"program {i}: runtime {cur['runtime']} / runcount {cur['runcount']} outside the kernel's "
+                   f"[{rt0}, {rt1}] / [{rc0}, {rc1}]")
+            if prev:
+                expect(cur["runcount"] - prev["runcount"] == cur["runcountDelta"] >= 0,
+                       f"program {i}: runcountDelta {cur['runcountDelta']} after {prev['runcount']}")
+        expect(seen[-1]["mapCount"] == len(prog.get("map_ids", [])), f"program {i}: mapCount {seen[-1]}")
+        moving += seen[-1]["runcount"] > seen[0]["runcount"]
+        checked += 1
+    expect(moving > 0, "no program's runcount grew across the batches: the iterator's counters are not live")
+    theirs = held_by(bpftrace_pid) & set(by_prog)
+    expect(theirs, f"no program held by bpftrace (pid {bpftrace_pid}) has a row under --interval")
+    for i in theirs:
+        for row in by_prog[i]:
+            expect(str(bpftrace_pid) in row["pids"].split(","), f"program {i}: pids {row['pids']!r} in a later batch")
+    print(f"--all --interval: {checked} programs checked over {batches} batches ({moving} running), "
+          f"own iterators {sorted(own)} gone after the run")
+
+
 def check_bad_input(sandbox):
     rc, _, err = sandbox.ig_run("bpfstats", "--sort", "nope")
     expect(rc != 0 and "valid columns: gadgetID,gadgetName" in err, f"--sort nope: rc {rc}, {err!r}")
@@ -374,6 +426,7 @@ def run():
 
         check_instance_rows(sandbox, instances)
         check_interval(sandbox, "bst_detached", instances["bst_detached"])
+        check_warm_all(sandbox, bpftrace.pid)
         check_bad_input(sandbox)
 
         # Gone instances are gone from bpfstats.

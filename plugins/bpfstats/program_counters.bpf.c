@@ -1,0 +1,101 @@
+// bpfstats' pass over every BPF program in one read(): a bpf_prog iterator writes
+// each program's id, map count and run counters, summed over the possible CPUs as the
+// kernel's bpf_prog_get_stats() does. Per program that replaces get-fd-by-id,
+// get-info and close, the floor of reading counters through the bpf() syscall.
+//
+// The counters are per-CPU: prog->stats is a __percpu pointer, and CPU c's copy is at
+// that pointer plus c's per-CPU offset. Kernels built without BTF type tags do not
+// mark it __percpu (so bpf_per_cpu_ptr() refuses it), and kernels without
+// CONFIG_KALLSYMS_ALL cannot resolve this_cpu_off or __per_cpu_offset. So the offsets
+// are learnt from a per-CPU array of our own, once: CPU c's element is at the array's
+// __percpu pointer (bpf_array.pptrs[0]) plus c's offset. Reading kernel addresses as
+// numbers needs CAP_PERFMON, as all of bpfstats does. The reader checks the result
+// against the bpf() syscall before trusting it (program_counters.cpp).
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "program_counters_record.h"
+
+#define MAX_CPUS 1024
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 nr_cpus = 1;  // possible CPUs 0..nr_cpus-1, set before load
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cpu_probe SEC(".maps");
+
+__u64 cpu_offset[MAX_CPUS];
+__u32 offsets_known;
+
+// A pointer's value as a number: through the stack, where the verifier lets a
+// privileged program read it back.
+static __always_inline __u64 address_of(const void *pointer)
+{
+	__u64 address = 0;
+
+	bpf_probe_read_kernel(&address, sizeof(address), &pointer);
+	return address;
+}
+
+static __always_inline int learn_cpu_offsets(void)
+{
+	struct bpf_array *array = (struct bpf_array *)address_of(&cpu_probe);
+	__u64 pptr = 0;
+	__u32 zero = 0;
+
+	bpf_core_read(&pptr, sizeof(pptr), &array->pptrs[0]);
+	if (!pptr)
+		return 0;
+	for (__u32 cpu = 0; cpu < MAX_CPUS && cpu < nr_cpus; cpu++) {
+		void *element = bpf_map_lookup_percpu_elem(&cpu_probe, &zero, cpu);
+
+		if (!element)
+			return 0;
+		cpu_offset[cpu] = address_of(element) - pptr;
+	}
+	offsets_known = 1;
+	return 1;
+}
+
+SEC("iter/bpf_prog")
+int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
+{
+	struct bpf_prog *prog = ctx->prog;
+	struct program_counters_record r = {};
+	__u64 stats = 0;
+
+	const bool adjacent = bpf_core_field_offset(struct bpf_prog_stats, nsecs) ==
+			      bpf_core_field_offset(struct bpf_prog_stats, cnt) + sizeof(__u64);
+
+	if (!prog)
+		return 0;
+	if (!offsets_known && !learn_cpu_offsets())
+		return 1;  // stops the pass: the reader sees a short read and gives up
+	r.id = BPF_CORE_READ(prog, aux, id);
+	r.map_count = BPF_CORE_READ(prog, aux, used_map_cnt);
+	bpf_core_read(&stats, sizeof(stats), &prog->stats);
+	if (stats) {
+		for (__u32 cpu = 0; cpu < MAX_CPUS && cpu < nr_cpus; cpu++) {
+			struct bpf_prog_stats *copy = (struct bpf_prog_stats *)(stats + cpu_offset[cpu]);
+			__u64 both[2] = {};
+
+			if (adjacent) {  // one read for both, as on every kernel so far
+				bpf_core_read(both, sizeof(both), &copy->cnt);
+			} else {
+				bpf_core_read(&both[0], sizeof(both[0]), &copy->cnt);
+				bpf_core_read(&both[1], sizeof(both[1]), &copy->nsecs);
+			}
+			r.run_cnt += both[0];
+			r.run_time_ns += both[1];
+		}
+	}
+	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
