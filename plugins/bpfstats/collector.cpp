@@ -19,20 +19,21 @@ std::vector<MetricFamily> Collector::families(const std::vector<Row>& rows) {
     out[i].samples.reserve(rows.size());
   }
   std::unordered_map<std::string, Totals> seen;
-  seen.reserve(rows.size());
   std::string key;
   for (const Row& row : rows) {
     std::string prog_id = std::to_string(row.prog_id);
-    key.assign(row.gadget_id).append(1, '\0').append(prog_id).append(1, '\0').append(row.prog_name);
-    Totals totals;
-    if (auto it = totals_.find(key); it != totals_.end()) {
-      totals = it->second;
-      totals.runtime += row.runtime_delta;
-      totals.runcount += row.runcount_delta;
-    } else {
-      totals = {row.runtime, row.runcount};
+    // A program's own counters never go backwards, so its series is the counters
+    // themselves. An instance's sum can lose a program: its series keeps a running total.
+    Totals totals{row.runtime, row.runcount};
+    if (row.prog_id == 0) {
+      key.assign(row.gadget_id).append(1, '\0').append(row.prog_name);
+      if (auto it = totals_.find(key); it != totals_.end()) {
+        totals = it->second;
+        totals.runtime += row.runtime_delta;
+        totals.runcount += row.runcount_delta;
+      }
+      seen.emplace(key, totals);
     }
-    seen.emplace(key, totals);
 
     std::vector<MetricLabel> labels = {{"gadgetID", row.gadget_id},
                                        {"gadgetName", row.gadget_name},

@@ -26,10 +26,11 @@ inline constexpr const char* kMetricNames[] = {"runtime_total", "runcount_total"
 class Collector {
  public:
   // Families for one batch of rows (built against the previous batch's snapshot, so
-  // their deltas are the growth since then). A counter starts at the row's value the
+  // their deltas are the growth since then). A program's counters are the kernel's,
+  // which never go backwards. An instance's counter starts at the row's value the
   // first time its series is seen and then grows by the row's deltas: it never goes
-  // backwards while the series lives, even when a program of an instance goes away.
-  // Series whose rows are gone are forgotten.
+  // backwards while the series lives, even when a program of the instance goes away.
+  // Instance series whose rows are gone are forgotten.
   std::vector<MetricFamily> families(const std::vector<Row>& rows);
 
  private:
@@ -37,7 +38,7 @@ class Collector {
     std::uint64_t runtime = 0;
     std::uint64_t runcount = 0;
   };
-  std::unordered_map<std::string, Totals> totals_;  // by series: gadgetID, progID, progName
+  std::unordered_map<std::string, Totals> totals_;  // instance series, by gadgetID and progName
 };
 
 }  // namespace ig::bpfstats
