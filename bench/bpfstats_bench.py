@@ -260,7 +260,7 @@ class Bench:
     def snapshot_bench(self, ids):
         """Warm parts (one process, --inner-rounds rounds) and cold parts (one fresh process
         per sample, as a one-shot run loads the plugin afresh), each as {median_us, ...}."""
-        parts, iterator, memlock_check = {}, "?", "?"
+        parts, iterator, memlock_check, counters, counters_check = {}, "?", "?", "?", "?"
         owned = [str(ids[0]), str(ids[0] + (ids[1] - ids[0]) // 2)]
         runs = [[str(self.args.inner_rounds)]] + [["--cold", "1"]] * self.args.cold_runs
         for extra in runs:
@@ -275,7 +275,12 @@ class Bench:
                     iterator = line
                 elif line.startswith("memlock of the last"):
                     memlock_check = line
-        result = {"iterator": iterator, "memlock_check": memlock_check}
+                elif line.startswith("program counter iterator"):
+                    counters = line
+                elif line.startswith("iterator counters outside"):
+                    counters_check = line
+        result = {"iterator": iterator, "memlock_check": memlock_check, "counters": counters,
+                  "counters_check": counters_check}
         for name, samples in parts.items():
             if len(samples) == 1:
                 result[name] = samples[0]
@@ -336,8 +341,12 @@ class Bench:
               f"with the fdinfo reread {fr / 1000:.2f} ms")
         print(snap["iterator"])
         print(snap["memlock_check"])
-        for part in ("cold_kernel", "cold_holders", "cold_rows", "kernel", "holders", "holders_proc", "snapshot",
-                     "tick"):
+        print(snap["counters"])
+        print(snap["counters_check"])
+        for part in ("cold_kernel", "cold_holders", "cold_rows", "kernel", "counters", "kernel_iter", "holders",
+                     "holders_kept", "holders_proc", "snapshot", "tick"):
+            if part not in snap:
+                continue  # the iterators could not load here
             p = snap[part]
             print(f"plugin {part:13s}: {p['median_us'] / 1000:.2f} ms wall ({p['min_us'] / 1000:.2f}-"
                   f"{p['max_us'] / 1000:.2f}) = {p['median_us'] / fl:.2f}x floor, {p['median_us'] / fr:.2f}x "
@@ -351,7 +360,8 @@ class Bench:
             print(f"--interval 1s, {which}, over {iv['seconds']:.0f}s: daemon {iv['daemon_pct']:.2f}% "
                   f"(schedstat {iv['daemon_pct_sched']:.2f}%), client {iv['client_pct']:.2f}% "
                   f"(schedstat {iv['client_pct_sched']:.2f}%), {iv['rows']} rows; daemon before it "
-                  f"{iv['daemon_idle_pct']:.3f}%")
+                  f"{iv['daemon_idle_pct']:.3f}%; bpfstats' share (schedstat, daemon minus before, plus client) "
+                  f"{iv['daemon_pct_sched'] - iv['daemon_idle_pct'] + iv['client_pct_sched']:.2f}%")
 
     def run(self):
         a = self.args

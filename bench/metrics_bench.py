@@ -2,13 +2,15 @@
 """The daemon's Prometheus endpoint under load: scrape latency and daemon CPU at one
 scrape per second, (A) with 50 gadget instances and a per-instance bpfstats collector,
 (B) with 1000 more "foreign" programs (bench/metrics_prog_holder) and a collector
-under --all. Targets (issue 6): a scrape under 10 ms, the collector under 0.5 % of
+under --all, (C) with those programs but no instances, so that the daemon idles and
+the collector's cost stands alone. Targets (issue 6): a scrape under 10 ms, the collector under 0.5 % of
 one CPU.
 
-Each phase runs two windows of --window seconds at 1 scrape/s: without a collector,
-then with one. Daemon CPU is the time its threads spent on a CPU over the window; the
-collector's cost is the difference between the two windows (schedstat, ns, all
-threads); the collector's passes (kernel reads, join, series) run on a thread named
+Each phase runs three windows of --window seconds at 1 scrape/s: without a collector,
+with one, and without again. Daemon CPU is the time its threads spent on a CPU over
+the window (schedstat, ns, all threads); the collector's cost is its window minus the
+mean of the two without it, so drift in the instances' own cost cancels; the
+collector's passes (kernel reads, join, series) run on a thread named
 bpfstats-pass, shown apart. Peers in the same run:
 `bpftool prog show -j` (one enumeration of every program, what a collector tick must
 at least do) and a real Prometheus's own /metrics (a Go exporter's scrape latency).
@@ -218,6 +220,8 @@ class Bench:
         time.sleep(2)
         results["a_collector"] = self.window("bpfstats --metrics (per instance)")
         self.ig("remove", "collector")
+        time.sleep(2)
+        results["a_after"] = self.window("no collector, again")
 
         holder = self.spawn([self.args.holder, str(FOREIGN)], "holder", stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
@@ -231,6 +235,18 @@ class Bench:
         time.sleep(2)
         results["b_collector"] = self.window("bpfstats --metrics --all (per program)")
         self.ig("remove", "collector")
+        time.sleep(2)
+        results["b_after"] = self.window("no collector, again")
+        # C: the same programs without the instances, whose timers make B's windows noisy.
+        self.ig("remove", "--all")
+        print(f"C: {FOREIGN} foreign programs, no instances", flush=True)
+        results["c_baseline"] = self.window("no collector")
+        self.ig("run", "--name", "collector", "bpfstats", "--metrics", "--all", "--detach")
+        time.sleep(2)
+        results["c_collector"] = self.window("bpfstats --metrics --all (per program)")
+        self.ig("remove", "collector")
+        time.sleep(2)
+        results["c_after"] = self.window("no collector, again")
         holder.stdin.close()
         holder.wait(30)
         results["prometheus_peer"] = self.prometheus_peer()
@@ -260,12 +276,18 @@ def cpu_model():
     return platform.machine()
 
 
+def overhead(r, key):
+    """The collector's window minus the mean of the windows before and after it (drift cancels)."""
+    without = (r[f"{key}_baseline"]["daemon_cpu_pct"] + r[f"{key}_after"]["daemon_cpu_pct"]) / 2
+    return r[f"{key}_collector"]["daemon_cpu_pct"] - without
+
+
 def report(r):
-    a_over = r["a_collector"]["daemon_cpu_pct"] - r["a_baseline"]["daemon_cpu_pct"]
-    b_over = r["b_collector"]["daemon_cpu_pct"] - r["b_baseline"]["daemon_cpu_pct"]
+    a_over, b_over, c_over = overhead(r, "a"), overhead(r, "b"), overhead(r, "c")
     print()
     print(f"kernel {r['kernel']}, CPU {r['cpu']}, {os.cpu_count()} CPUs")
-    for key, over, what in (("a", a_over, "A  collector"), ("b", b_over, "B  collector --all")):
+    for key, over, what in (("a", a_over, "A  collector"), ("b", b_over, "B  collector --all"),
+                            ("c", c_over, "C  collector --all")):
         c = r[f"{key}_collector"]
         print(f"{what} overhead {over:+.3f} % of one CPU (target < 0.5 %; its pass thread alone "
               f"{c['pass_thread_cpu_pct']:.3f} %); scrape p50 {c['client_ms_p50']:.2f} ms, worst "
@@ -277,7 +299,7 @@ def report(r):
         ratio = r["b_collector"]["client_ms_p50"] / peer["client_ms_p50"]
         print(f"   prometheus's own /metrics ({peer['series']} series): p50 {peer['client_ms_p50']:.2f} ms; "
               f"ig with {r['b_collector']['series']} series: {ratio:.2f}x")
-    r["a_overhead_pct"], r["b_overhead_pct"] = a_over, b_over
+    r["a_overhead_pct"], r["b_overhead_pct"], r["c_overhead_pct"] = a_over, b_over, c_over
 
 
 def main():
