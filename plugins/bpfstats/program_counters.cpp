@@ -57,7 +57,10 @@ Result<std::unique_ptr<ProgramCounterReader>> ProgramCounterReader::load() {
   if (int err = bpf_obj_get_info_by_fd(bpf_program__fd(reader->skel_->progs.bpfstats_progs), &info, &len); err)
     return make_error("cannot read the program counter iterator's id: " + errno_text(err));
   reader->ids_.programs.push_back(info.id);
-  reader->ids_.maps.push_back(map_id(bpf_map__fd(reader->skel_->maps.cpu_probe)));
+  bpf_map* map;
+  bpf_object__for_each_map(map, reader->skel_->obj) {  // cpu_probe, .rodata, .bss
+    if (std::uint32_t id = map_id(bpf_map__fd(map))) reader->ids_.maps.push_back(id);
+  }
   if (auto checked = reader->check_against_syscall(); !checked) return checked.error();
   return reader;
 }
