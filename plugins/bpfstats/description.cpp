@@ -58,7 +58,9 @@ Description describe() {
        "number of distinct maps counted in mapMemory"},
       {Column::Pids, FieldType::String, IG_BPFSTATS_MEMBER(pids),
        "(--all) for another tool's program: pids of the processes holding an fd to it or to a link to it, "
-       "comma-separated; empty when only a pin or an attachment keeps it",
+       "comma-separated; empty when only a pin or an attachment keeps it. With --interval the last scan is "
+       "reused while the programs and their holder processes stay the same, for at most 10s, so a process "
+       "that starts holding an already-held program may show up to 10s late",
        true, 8},
       {Column::Comms, FieldType::String, IG_BPFSTATS_MEMBER(comms),
        "(--all) command names of those processes, in the order of pids", true},
