@@ -279,7 +279,7 @@ class Bench:
                     counters = line
                 elif line.startswith("iterator counters outside"):
                     counters_check = line
-        result = {"iterator": iterator, "memlock_check": memlock_check, "counters": counters,
+        result = {"iterator": iterator, "memlock_check": memlock_check, "counters_iterator": counters,
                   "counters_check": counters_check}
         for name, samples in parts.items():
             if len(samples) == 1:
@@ -341,7 +341,7 @@ class Bench:
               f"with the fdinfo reread {fr / 1000:.2f} ms")
         print(snap["iterator"])
         print(snap["memlock_check"])
-        print(snap["counters"])
+        print(snap["counters_iterator"])
         print(snap["counters_check"])
         for part in ("cold_kernel", "cold_holders", "cold_rows", "kernel", "counters", "kernel_iter", "holders",
                      "holders_kept", "holders_proc", "snapshot", "tick"):
