@@ -77,7 +77,7 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 	if (!prog)
 		return 0;
 	if (!offsets_known && !learn_cpu_offsets())
-		return 1;  // stops the pass: the reader sees a short read and gives up
+		return 1;  // read() fails with EAGAIN: the reader gives up and uses the syscall
 	r.id = BPF_CORE_READ(prog, aux, id);
 	r.map_count = BPF_CORE_READ(prog, aux, used_map_cnt);
 	bpf_core_read(&stats, sizeof(stats), &prog->stats);
