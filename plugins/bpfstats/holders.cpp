@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -103,9 +104,12 @@ struct Layout {  // byte offsets in the running kernel, from /sys/kernel/btf/vml
 
 // The running kernel's BTF (/sys/kernel/btf/vmlinux), mapped (Linux 6.16+) or read,
 // and indexed by type id: just enough to find a few structs' member offsets. The
-// plugin is loaded per instance, so this runs once per `ig run bpfstats --all`: one
-// pass over the ~130k types in place costs about 1 ms (Linux 6.18, 5.5 MB of BTF),
-// where libbpf's btf__load_vmlinux_btf reads, copies and indexes them in 10-20 ms.
+// plugin is loaded per instance, so this runs once per `ig run bpfstats --all`.
+// Types have no index in the file: finding type N means walking types 1..N. So the
+// walk goes only as far as the lookups need: until every wanted type has been seen
+// (here, about half of the ~130k types of Linux 6.18's 5.5 MB), further only when a
+// member's type lies beyond. libbpf's btf__load_vmlinux_btf reads, copies and
+// indexes all of it in 10-20 ms.
 class KernelBtf {
  public:
   struct Wanted {
@@ -113,10 +117,13 @@ class KernelBtf {
     __u16 kind;
   };
 
-  // `wanted`: the named types find() will be asked for, noted during the one pass.
+  // `wanted`: the named types find() will be asked for, noted during the walk.
   explicit KernelBtf(std::initializer_list<Wanted> wanted) : wanted_(wanted), found_(wanted.size(), 0) {
-    for (const Wanted& w : wanted_)
-      if (!w.name.empty()) first_char_[static_cast<unsigned char>(w.name.front())] = true;
+    for (const Wanted& w : wanted_) {
+      char head[sizeof(std::uint32_t)] = {};  // a short name compares with its NUL padding
+      std::memcpy(head, w.name.data(), std::min(w.name.size(), sizeof(head)));
+      heads_.push_back(prefix(head));
+    }
     UniqueFd fd(::open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC));
     if (!fd) return;
     struct stat st {};
@@ -138,7 +145,8 @@ class KernelBtf {
       size_ = got;
       data_ = copy_.data();
     }
-    index();
+    if (!open_sections()) return;
+    walk_while([this] { return missing_ > 0; });
   }
   ~KernelBtf() {
     if (mapped_) ::munmap(mapped_, size_);
@@ -146,18 +154,23 @@ class KernelBtf {
   KernelBtf(const KernelBtf&) = delete;
   KernelBtf& operator=(const KernelBtf&) = delete;
 
-  bool ok() const { return !offsets_.empty(); }
+  bool ok() const { return types_ != nullptr && !broken_; }
 
   // The id of the first type `name` of `kind`, or 0.
   __u32 find(std::string_view name, __u16 kind) const {
-    for (std::size_t i = 0; i < wanted_.size(); ++i)
-      if (wanted_[i].kind == kind && wanted_[i].name == name) return found_[i];
+    for (std::size_t i = 0; i < wanted_.size(); ++i) {
+      if (wanted_[i].kind != kind || wanted_[i].name != name) continue;
+      if (!found_[i]) walk_while([] { return true; });  // not there yet: look to the end
+      return found_[i];
+    }
+    walk_while([] { return true; });
     for (__u32 id = 1; id < offsets_.size(); ++id)
       if (btf_kind(type(id)) == kind && name_is(type(id)->name_off, name)) return id;
     return 0;
   }
 
   const btf_type* type(__u32 id) const {
+    if (id >= offsets_.size()) walk_while([this, id] { return id >= offsets_.size(); });
     return id > 0 && id < offsets_.size() ? reinterpret_cast<const btf_type*>(types_ + offsets_[id]) : nullptr;
   }
 
@@ -196,24 +209,35 @@ class KernelBtf {
   bool anonymous(__u32 name_off) const { return name_off == 0 || (name_off < str_len_ && !strings_[name_off]); }
 
  private:
-  void index() {
-    if (size_ < sizeof(btf_header)) return;
+  // Checks the header and finds the type and string sections.
+  bool open_sections() {
+    if (size_ < sizeof(btf_header)) return false;
     btf_header hdr;
     std::memcpy(&hdr, data_, sizeof(hdr));
-    if (hdr.magic != BTF_MAGIC || hdr.hdr_len < sizeof(hdr) || hdr.hdr_len > size_) return;
+    if (hdr.magic != BTF_MAGIC || hdr.hdr_len < sizeof(hdr) || hdr.hdr_len > size_) return false;
     const std::size_t types_at = std::size_t(hdr.hdr_len) + hdr.type_off;
     const std::size_t strings_at = std::size_t(hdr.hdr_len) + hdr.str_off;
-    if (types_at + hdr.type_len > size_ || strings_at + hdr.str_len > size_ || hdr.str_len == 0) return;
+    if (types_at + hdr.type_len > size_ || strings_at + hdr.str_len > size_ || hdr.str_len == 0) return false;
     strings_ = data_ + strings_at;
     str_len_ = hdr.str_len;
-    if (strings_[str_len_ - 1] != '\0') return;
+    if (strings_[str_len_ - 1] != '\0') return false;
     types_ = data_ + types_at;
-    std::vector<std::uint32_t> offsets{0};  // by type id; id 0 is void
-    offsets.reserve(1 << 17);
-    const char* at = types_;
-    const char* end = at + hdr.type_len;
-    while (at < end) {
-      if (static_cast<std::size_t>(end - at) < sizeof(btf_type)) return;
+    next_ = types_;
+    end_ = types_ + hdr.type_len;
+    offsets_.reserve(1 << 17);
+    offsets_.push_back(0);  // id 0 is void
+    return true;
+  }
+
+  // Indexes further types while `more()` holds and types are left.
+  template <class More>
+  void walk_while(More more) const {
+    while (!broken_ && next_ && next_ < end_ && more()) {
+      const char* at = next_;
+      if (static_cast<std::size_t>(end_ - at) < sizeof(btf_type)) {
+        broken_ = true;
+        return;
+      }
       const auto* t = reinterpret_cast<const btf_type*>(at);  // BTF keeps types 4-byte aligned
       std::size_t extra = 0;
       const std::size_t vlen = btf_vlen(t);
@@ -237,29 +261,47 @@ class KernelBtf {
         case BTF_KIND_DATASEC: extra = vlen * sizeof(struct btf_var_secinfo); break;
         case BTF_KIND_DECL_TAG: extra = sizeof(struct btf_decl_tag); break;
         case BTF_KIND_ENUM64: extra = vlen * sizeof(struct btf_enum64); break;
-        default: return;  // a kind newer than this code: give up, /proc will do
+        default:  // a kind newer than this code: give up, /proc will do
+          broken_ = true;
+          return;
       }
       const std::size_t whole = sizeof(btf_type) + extra;
-      if (static_cast<std::size_t>(end - at) < whole) return;
-      if (t->name_off != 0) note(t, static_cast<__u32>(offsets.size()));
-      offsets.push_back(static_cast<std::uint32_t>(at - types_));
-      at += whole;
+      if (static_cast<std::size_t>(end_ - at) < whole) {
+        broken_ = true;
+        return;
+      }
+      if (t->name_off != 0) note(t, static_cast<__u32>(offsets_.size()));
+      offsets_.push_back(static_cast<std::uint32_t>(at - types_));
+      next_ = at + whole;
     }
-    offsets_ = std::move(offsets);
   }
 
-  // Records `t` (type id `id`) if it is a wanted type not seen before.
-  void note(const btf_type* t, __u32 id) {
+  // Records `t` (type id `id`) if it is a wanted type not seen before. About 25k of
+  // the ~130k types are named structs or functions, so names are compared by their
+  // first four bytes before any string compare.
+  void note(const btf_type* t, __u32 id) const {
     const __u16 kind = btf_kind(t);
     if (kind != BTF_KIND_STRUCT && kind != BTF_KIND_FUNC) return;
-    if (t->name_off >= str_len_ || !first_char_[static_cast<unsigned char>(strings_[t->name_off])]) return;
+    if (t->name_off + sizeof(std::uint32_t) > str_len_) return;
+    const std::uint32_t head = prefix(strings_ + t->name_off);
     for (std::size_t i = 0; i < wanted_.size(); ++i)
-      if (!found_[i] && wanted_[i].kind == kind && name_is(t->name_off, wanted_[i].name)) found_[i] = id;
+      if (heads_[i] == head && !found_[i] && wanted_[i].kind == kind && name_is(t->name_off, wanted_[i].name)) {
+        found_[i] = id;
+        --missing_;
+      }
+  }
+
+  // The first four bytes of a name (NUL and what follows it included for shorter ones).
+  static std::uint32_t prefix(const char* name) {
+    std::uint32_t head = 0;
+    std::memcpy(&head, name, sizeof(head));
+    return head;
   }
 
   std::vector<Wanted> wanted_;
-  std::vector<__u32> found_;
-  bool first_char_[256] = {};  // first characters of the wanted names
+  mutable std::vector<__u32> found_;
+  mutable std::size_t missing_ = found_.size();  // wanted types not seen yet
+  std::vector<std::uint32_t> heads_;  // prefix() of each wanted name
   void* mapped_ = nullptr;
   std::vector<char> copy_;
   const char* data_ = nullptr;
@@ -267,7 +309,11 @@ class KernelBtf {
   const char* strings_ = nullptr;
   std::size_t str_len_ = 0;
   const char* types_ = nullptr;  // the type section
-  std::vector<std::uint32_t> offsets_;  // of each type id in it
+  const char* end_ = nullptr;
+  // The walk so far; lookups extend it, hence mutable.
+  mutable const char* next_ = nullptr;          // the first type not indexed yet
+  mutable std::vector<std::uint32_t> offsets_;  // of each type id indexed so far
+  mutable bool broken_ = false;                 // a malformed or unknown type was met
 };
 
 // The byte offset of member `name` of the struct/union `type_id`, also inside
