@@ -9,7 +9,9 @@ file, and reports per configuration the median of --repeat runs of:
     come first, between rounds and last, so drift shows), plus its CPU time and how
     long it waited for a CPU (/proc/self/schedstat), because the machine is shared;
   * the BPF cost per open: the tracer's own programs' run_time_ns diff divided by the
-    opens they ran for (run_cnt diff / 2: one entry and one exit program per open),
+    opens they ran for (the run_cnt diff of its programs on sys_exit_* tracepoints:
+    every tracer here runs exactly one of those per open, with or without an entry
+    program; ig's trace_open has none on Linux 5.15+),
     from `bpftool prog show -j` read right before the storm and right before the
     tracer is stopped;
   * the storm's events found in the output against those generated, the losses the
@@ -250,7 +252,9 @@ class Tracer:
             # Its own programs: new since it started, and held by its (or its daemon's) fds.
             holder = self.holder_pid()
             own = (set(bpftool.prog_stats()) - ids_before) & fd_prog_ids(holder)
-            attached = {a["prog_id"] for a in bpftool.perf_attachments() if a.get("pid") == holder}
+            attachments = [a for a in bpftool.perf_attachments() if a.get("pid") == holder]
+            attached = {a["prog_id"] for a in attachments}
+            exits = {a["prog_id"] for a in attachments if str(a.get("tracepoint", "")).startswith("sys_exit_")}
             if len(own) >= self.min_progs and own <= attached and own == last:
                 stable += 1
                 if stable >= 2:
@@ -259,6 +263,9 @@ class Tracer:
                 stable = 0
             last = own
         self.prog_ids = own
+        self.exit_prog_ids = own & exits  # one run per open
+        if not self.exit_prog_ids:
+            raise BenchError(f"'{self.name}' has no program on a sys_exit_* tracepoint: {sorted(own)}")
         self.attach_s = time.monotonic() - t0
 
     def ready_signal(self) -> bool:
@@ -538,9 +545,10 @@ def one_run(cfg: str, tracer: Tracer | None, args, bpftool: Bpftool, existing: P
             res["bpf_run_time_ns"] = sum(p["run_time_ns"] for p in progs.values())
             res["bpf_run_cnt"] = sum(p["run_cnt"] for p in progs.values())
             res["recursion_misses"] = sum(p["recursion_misses"] for p in progs.values())
-            only = res["progs_storm_only"].values()
-            cnt = sum(p["run_cnt"] for p in only)
-            res["bpf_ns_per_open_storm_only"] = sum(p["run_time_ns"] for p in only) / (cnt / 2) if cnt else 0.0
+            only = res["progs_storm_only"]
+            opens = sum(p["run_cnt"] for i, p in only.items() if i in tracer.exit_prog_ids)
+            res["bpf_ns_per_open_storm_only"] = (sum(p["run_time_ns"] for p in only.values()) / opens
+                                                 if opens else 0.0)
     finally:
         if tracer is not None:
             res["tracer_status"] = tracer.stop()
@@ -554,7 +562,7 @@ def one_run(cfg: str, tracer: Tracer | None, args, bpftool: Bpftool, existing: P
         if res["bpf_run_cnt"] == 0:
             raise BenchError(f"'{tracer.name}' programs ran 0 times: are BPF stats on "
                              f"(kernel.bpf_stats_enabled={read_sysctl()})?")
-        res["opens_seen"] = res["bpf_run_cnt"] / 2  # one entry + one exit program per open
+        res["opens_seen"] = sum(p["run_cnt"] for i, p in res["progs"].items() if i in tracer.exit_prog_ids)
         res["bpf_ns_per_open"] = res["bpf_run_time_ns"] / res["opens_seen"]
         res["generated"] = storm["opens"]
         res["delivered"] = scanner.scan(final=True)  # what the tracer flushed at exit

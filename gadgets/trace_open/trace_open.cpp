@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -88,10 +89,22 @@ class TraceOpen final : public ig::Gadget {
     s->rodata->targ_failed = params.get_bool("failed");
     s->rodata->targ_filter_comm = !comm.empty();
     std::memcpy(const_cast<char*>(s->rodata->targ_comm), comm.c_str(), comm.size() + 1);
+    // One exit program per call where the kernel hands BPF the saved syscall
+    // registers (Linux 5.15+); an entry/exit pair joined through a map elsewhere.
+    // IG_TRACE_OPEN_ENTRY_EXIT=1 in the daemon's environment forces the pairs (tests).
+    const bool exit_only = !std::getenv("IG_TRACE_OPEN_ENTRY_EXIT") &&
+                           libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, nullptr) == 1;
+    for (bpf_program* prog : {s->progs.ig_open_e, s->progs.ig_open_x, s->progs.ig_openat_e, s->progs.ig_openat_x,
+                              s->progs.ig_openat2_e, s->progs.ig_openat2_x})
+      bpf_program__set_autoload(prog, !exit_only);
+    for (bpf_program* prog : {s->progs.ig_open, s->progs.ig_openat, s->progs.ig_openat2})
+      bpf_program__set_autoload(prog, exit_only);
+    if (exit_only) bpf_map__set_max_entries(s->maps.ig_open_args, 1);  // unused: keep it small
     // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s->progs.ig_open_e, s->progs.ig_open_x});
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s->progs.ig_open_e, s->progs.ig_open_x, s->progs.ig_open});
     // openat2 arrived in Linux 5.6.
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_openat2", {s->progs.ig_openat2_e, s->progs.ig_openat2_x});
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_openat2",
+                                    {s->progs.ig_openat2_e, s->progs.ig_openat2_x, s->progs.ig_openat2});
     if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
 
     auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_open_events, &s->bss->lost);

@@ -7,9 +7,8 @@ started, so other people's instances of the same gadget on this machine never co
 """
 import os
 
-from igtest import IgRun, bpf_ids_held_by, bpftool_json, expect, ig_programs, main, wait_gone
-
-TRACE_OPEN_PROGRAMS = {"ig_open_e", "ig_open_x", "ig_openat_e", "ig_openat_x", "ig_openat2_e", "ig_openat2_x"}
+from igtest import (TRACE_OPEN_OPENAT, TRACE_OPEN_PROGRAMS, IgRun, bpf_ids_held_by, bpftool_json, expect, ig_programs,
+                    main, wait_gone)
 
 
 def start(sandbox, *extra):
@@ -33,7 +32,7 @@ def check_objects(progs, held_maps, before):
     expect(progs <= set(now), f"programs {sorted(progs - set(now))} held for the instance are not named ig_*")
     names = {now[p] for p in progs}
     expect(names <= TRACE_OPEN_PROGRAMS, f"unexpected programs: {sorted(names - TRACE_OPEN_PROGRAMS)}")
-    expect({"ig_openat_e", "ig_openat_x"} <= names, f"ig_openat_e/ig_openat_x not loaded: {sorted(names)}")
+    expect(TRACE_OPEN_OPENAT <= names, f"{sorted(TRACE_OPEN_OPENAT)} not loaded: {sorted(names)}")
     maps = set(held_maps)
     for p in progs:
         info = bpftool_json("prog", "show", "id", str(p))

@@ -8,8 +8,8 @@ import subprocess
 import threading
 import time
 
-from igtest import (Failure, IgRun, bpf_ids_held_by, expect, expect_one_error, ig_binary, main, run_ig,
-                    wait_gone)
+from igtest import (TRACE_OPEN_OPENAT, Failure, IgRun, bpf_ids_held_by, expect, expect_one_error, ig_binary, main,
+                    run_ig, wait_gone)
 
 
 def ig_ok(sandbox, *args):
@@ -85,7 +85,7 @@ def detached_instances_come_back_after_kill_9_and_leave_nothing_when_removed(san
     expect(all(i["status"] == "running" for i in after.values()), f"not all running: {after}")
     new_progs, new_maps = bpf_ids_held_by(second)
     names = program_names(new_progs)
-    expect({"ig_openat_e", "ig_openat_x", "ig_exec_e", "ig_exec_x"} <= names, f"restored programs: {names}")
+    expect(TRACE_OPEN_OPENAT | {"ig_exec_e", "ig_exec_x"} <= names, f"restored programs: {names}")
     expect(not wait_gone("prog", old_progs), "programs of the killed daemon are still in the kernel")
     expect(not wait_gone("map", old_maps), "maps of the killed daemon are still in the kernel")
 

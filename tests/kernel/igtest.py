@@ -246,6 +246,19 @@ def bpftool_json(*args):
     return json.loads(p.stdout or "null")
 
 
+def kernel_at_least(major, minor):
+    release = os.uname().release.split("-")[0].split(".")
+    return (int(release[0]), int(release[1])) >= (major, minor)
+
+
+# trace_open's programs on this kernel: one exit program per call where BPF can read
+# the saved syscall registers (bpf_task_pt_regs, Linux 5.15), else entry/exit pairs.
+TRACE_OPEN_EXIT_ONLY = kernel_at_least(5, 15)
+TRACE_OPEN_PROGRAMS = ({"ig_open", "ig_openat", "ig_openat2"} if TRACE_OPEN_EXIT_ONLY else
+                       {"ig_open_e", "ig_open_x", "ig_openat_e", "ig_openat_x", "ig_openat2_e", "ig_openat2_x"})
+TRACE_OPEN_OPENAT = {"ig_openat"} if TRACE_OPEN_EXIT_ONLY else {"ig_openat_e", "ig_openat_x"}
+
+
 def ig_programs():
     """{id: name} of every loaded program whose name starts with ig_ (anyone's)."""
     progs = bpftool_json("prog", "show") or []

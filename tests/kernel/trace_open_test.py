@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """trace_open against the real kernel: events, and the --pid, --failed, --comm filters."""
+import ctypes
 import os
+import struct
 import subprocess
 import sys
 import threading
 import uuid
 
-from igtest import IgRun, expect, main
+from igtest import TRACE_OPEN_PROGRAMS, IgRun, bpf_ids_held_by, expect, ig_programs, main
 
 MY_PID = os.getpid()
 
@@ -67,6 +69,61 @@ def open_events_carry_pid_fd_and_errno(sandbox):
     expect(bad["error"] == "ENOENT", f"a missing file gives ENOENT: {bad!r}")
 
 
+# x86_64 syscall numbers: open(2) and openat2(2) have no wrapper in Python.
+SYS_OPEN, SYS_OPENAT2 = 2, 437
+LIBC = ctypes.CDLL(None, use_errno=True)
+LIBC.syscall.restype = ctypes.c_long
+
+
+def syscall(*args):
+    """A raw syscall; the fd it returned (closed again), or raises OSError."""
+    fd = LIBC.syscall(*args)
+    if fd < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    os.close(fd)
+    return fd
+
+
+def check_every_call(sandbox):
+    """open, openat and openat2 each pass path, flags and mode differently (the mode of
+    openat in the fourth argument register, openat2's in a struct): all must arrive.
+    Returns the names of the programs the daemon held meanwhile."""
+    paths = {call: sandbox.path(f"ig-{call}-{uuid.uuid4().hex}") for call in ("open", "openat", "openat2")}
+    create = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    ig = IgRun(sandbox, ["trace_open", "--pid", str(MY_PID)])
+    ig.wait_attached()
+    progs, _ = bpf_ids_held_by(sandbox.daemon_pid())
+    names = {name for i, name in ig_programs().items() if i in progs}
+    fds = {"openat": os.open(paths["openat"], create, 0o640)}
+    os.close(fds["openat"])
+    fds["open"] = syscall(SYS_OPEN, paths["open"].encode(), create, 0o600)
+    how = struct.pack("QQQ", create, 0o604, 0)  # struct open_how: flags, mode, resolve
+    fds["openat2"] = syscall(SYS_OPENAT2, -100, paths["openat2"].encode(), how, len(how))  # AT_FDCWD
+    expect(ig.stop() == 0, f"ig exited with an error: {ig.stderr()!r}")
+    events = ig.events()
+    for call, mode in (("open", "0600"), ("openat", "0640"), ("openat2", "0604")):
+        e = only(events_for(events, paths[call]), f"{call}({paths[call]})")
+        flags = set(e["flags"].split("|"))
+        expect({"O_WRONLY", "O_CREAT", "O_EXCL"} <= flags, f"{call}: flags {e['flags']!r}")
+        expect(e["mode"] == mode, f"{call}: mode {e['mode']!r}, expected {mode}")
+        expect(e["fd"] == fds[call] and e["error"] == "", f"{call}: fd {e['fd']}, error {e['error']!r}")
+    return names
+
+
+def every_call_reports_its_path_flags_and_mode(sandbox):
+    names = check_every_call(sandbox)
+    expect(names == TRACE_OPEN_PROGRAMS, f"programs {sorted(names)}, expected {sorted(TRACE_OPEN_PROGRAMS)}")
+
+
+def entry_exit_pairs_report_the_same(sandbox):
+    """The pairs that kernels before 5.15 get, forced here."""
+    sandbox.env["IG_TRACE_OPEN_ENTRY_EXIT"] = "1"  # read by the daemon the next command starts
+    names = check_every_call(sandbox)
+    pairs = {f"ig_{call}_{end}" for call in ("open", "openat", "openat2") for end in "ex"}
+    expect(names == pairs, f"programs {sorted(names)}, expected the entry/exit pairs {sorted(pairs)}")
+
+
 def pid_filter_keeps_only_that_process(sandbox):
     path = existing_file(sandbox)
     ig = IgRun(sandbox, ["trace_open", "--pid", str(MY_PID)])
@@ -121,6 +178,7 @@ def comm_filter_keeps_only_that_command(sandbox):
 
 
 if __name__ == "__main__":
-    main("trace_open", [open_events_carry_pid_fd_and_errno, pid_filter_keeps_only_that_process,
+    main("trace_open", [open_events_carry_pid_fd_and_errno, every_call_reports_its_path_flags_and_mode,
+                        entry_exit_pairs_report_the_same, pid_filter_keeps_only_that_process,
                         failed_filter_keeps_only_failures, comm_filter_keeps_only_that_command],
          tracepoints=["syscalls/sys_enter_openat", "syscalls/sys_exit_openat"])
