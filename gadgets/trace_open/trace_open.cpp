@@ -99,7 +99,7 @@ class TraceOpen final : public ig::Gadget {
       bpf_program__set_autoload(prog, !exit_only);
     for (bpf_program* prog : {s->progs.ig_open, s->progs.ig_openat, s->progs.ig_openat2})
       bpf_program__set_autoload(prog, exit_only);
-    if (exit_only) bpf_map__set_max_entries(s->maps.ig_open_args, 1);  // unused: keep it small
+    bpf_map__set_autocreate(s->maps.ig_open_args, !exit_only);  // only the pairs use it
     // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
     ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s->progs.ig_open_e, s->progs.ig_open_x, s->progs.ig_open});
     // openat2 arrived in Linux 5.6.
