@@ -2,12 +2,12 @@
 // object info, map memlock from fdinfo) into a plain KernelSnapshot.
 #pragma once
 
-#include <ig/result.h>
-
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include <ig/context.h>
+#include <ig/result.h>
 
 #include "holder_cache.h"
 #include "holders.h"
