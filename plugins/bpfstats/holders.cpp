@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "fdinfo.h"
+#include "iterator_records.h"
 #include <ig/unique_fd.h>
 
 namespace ig::bpfstats {
@@ -530,34 +531,11 @@ std::vector<bpf_insn> iterator_program(const Layout& l) {
 
 std::atomic<bool> iterator_unusable{false};  // it failed to load once: /proc from then on
 
+// What the iterator writes per program or link fd.
 struct Pair {
   std::uint32_t tgid;
   std::uint32_t prog_id;
 };
-
-// The (tgid, program id) pairs of every program and link fd.
-bool read_pairs(int link_fd, std::vector<Pair>& pairs) {
-  UniqueFd iter(bpf_iter_create(link_fd));
-  if (!iter) return false;
-  std::vector<char> buf(64 * 1024);
-  std::size_t used = 0;
-  for (;;) {
-    ssize_t n = ::read(iter.get(), buf.data() + used, buf.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-    std::size_t whole = used - used % sizeof(Pair);
-    for (std::size_t at = 0; at < whole; at += sizeof(Pair)) {
-      Pair pair;
-      std::memcpy(&pair, buf.data() + at, sizeof(pair));
-      pairs.push_back(pair);
-    }
-    std::memmove(buf.data(), buf.data() + whole, used - whole);
-    used -= whole;
-  }
-  return used == 0;
-}
 
 }  // namespace
 
@@ -592,7 +570,7 @@ bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kep
     kept = fresh.get();
   }
   std::vector<Pair> pairs;
-  if (!kept || !read_pairs(kept->link_fd(), pairs)) {
+  if (!kept || read_iterator_records(kept->link_fd(), pairs) != 0) {
     iterator_unusable.store(true, std::memory_order_relaxed);
     return false;
   }

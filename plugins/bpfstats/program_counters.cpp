@@ -7,22 +7,23 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <string>
 #include <string_view>
 
+#include <ig/bpf.h>
 #include <ig/unique_fd.h>
 
 #include "cpu_list.h"
+#include "iterator_records.h"
 #include "program_counters.skel.h"
 #include "program_counters_record.h"
 
 namespace ig::bpfstats {
 namespace {
 
-constexpr std::uint32_t kMaxCpus = 1024;  // MAX_CPUS in program_counters.bpf.c
+using bpf::errno_text;
 
-std::string errno_text(int err) { return std::strerror(err < 0 ? -err : err); }
+constexpr std::uint32_t kMaxCpus = 1024;  // MAX_CPUS in program_counters.bpf.c
 
 std::uint32_t possible_cpus() {
   UniqueFd fd(::open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC));
@@ -31,12 +32,6 @@ std::uint32_t possible_cpus() {
   ssize_t n = ::read(fd.get(), text, sizeof(text));
   if (n <= 0) return 0;
   return contiguous_cpu_count(std::string_view(text, static_cast<std::size_t>(n)), kMaxCpus);
-}
-
-std::uint32_t map_id(int fd) {
-  bpf_map_info info{};
-  __u32 len = sizeof(info);
-  return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.id : 0;
 }
 
 }  // namespace
@@ -52,15 +47,9 @@ Result<std::unique_ptr<ProgramCounterReader>> ProgramCounterReader::load() {
     return make_error("cannot load the program counter iterator: " + errno_text(err));
   if (int err = program_counters_bpf__attach(reader->skel_); err)
     return make_error("cannot attach the program counter iterator: " + errno_text(err));
-  bpf_prog_info info{};
-  __u32 len = sizeof(info);
-  if (int err = bpf_obj_get_info_by_fd(bpf_program__fd(reader->skel_->progs.bpfstats_progs), &info, &len); err)
-    return make_error("cannot read the program counter iterator's id: " + errno_text(err));
-  reader->ids_.programs.push_back(info.id);
-  bpf_map* map;
-  bpf_object__for_each_map(map, reader->skel_->obj) {  // cpu_probe, .rodata, .bss
-    if (std::uint32_t id = map_id(bpf_map__fd(map))) reader->ids_.maps.push_back(id);
-  }
+  reader->ids_ = bpf::detail::collect_ids(reader->skel_->obj);  // the program; cpu_probe, .rodata, .bss
+  if (reader->ids_.programs.size() != 1)
+    return make_error("cannot read the program counter iterator's id: " + errno_text(errno));
   if (auto checked = reader->check_against_syscall(); !checked) return checked.error();
   return reader;
 }
@@ -101,28 +90,12 @@ Result<void> ProgramCounterReader::check_against_syscall() {
 ProgramCounterReader::~ProgramCounterReader() { program_counters_bpf__destroy(skel_); }
 
 Result<std::vector<ProgramCounters>> ProgramCounterReader::read() {
-  UniqueFd iter(bpf_iter_create(bpf_link__fd(skel_->links.bpfstats_progs)));
-  if (!iter) return make_error("cannot start the program counter iterator: " + errno_text(errno));
+  std::vector<program_counters_record> records;
+  if (int err = read_iterator_records(bpf_link__fd(skel_->links.bpfstats_progs), records); err)
+    return make_error("cannot read the program counter iterator: " + errno_text(err));
   std::vector<ProgramCounters> out;
-  // The kernel fills at most one seq_file buffer (8 pages) per read.
-  alignas(program_counters_record) char buf[32 * 1024];
-  std::size_t used = 0;
-  for (;;) {
-    ssize_t n = ::read(iter.get(), buf + used, sizeof(buf) - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return make_error("cannot read the program counter iterator: " + errno_text(errno));
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-    std::size_t whole = used - used % sizeof(program_counters_record);
-    for (std::size_t at = 0; at < whole; at += sizeof(program_counters_record)) {
-      program_counters_record r;
-      std::memcpy(&r, buf + at, sizeof(r));
-      out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns});
-    }
-    std::memmove(buf, buf + whole, used - whole);
-    used -= whole;
-  }
-  if (used != 0) return make_error("the program counter iterator wrote a partial record");
+  out.reserve(records.size());
+  for (const program_counters_record& r : records) out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns});
   return out;
 }
 
