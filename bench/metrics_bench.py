@@ -204,6 +204,17 @@ class Bench:
             p.send_signal(signal.SIGTERM)
             p.wait(30)
 
+    def phase(self, results, key, label, collector_args):
+        """Three windows: without a collector, with one (`bpfstats --metrics ARGS`), and
+        without again; stored as KEY_baseline, KEY_collector and KEY_after."""
+        results[f"{key}_baseline"] = self.window("no collector")
+        self.ig("run", "--name", "collector", "bpfstats", "--metrics", *collector_args, "--detach")
+        time.sleep(2)
+        results[f"{key}_collector"] = self.window(label)
+        self.ig("remove", "collector")
+        time.sleep(2)
+        results[f"{key}_after"] = self.window("no collector, again")
+
     def run(self):
         results = {"kernel": platform.release(), "cpu": cpu_model(), "window_s": self.args.window}
         self.start_daemon()
@@ -215,13 +226,7 @@ class Bench:
             else:
                 self.ig("run", "--name", f"exec{i}", "trace_exec", "--pid", "1", "--detach")
         print("A: 50 instances (25 trace_open, 25 trace_exec)", flush=True)
-        results["a_baseline"] = self.window("no collector")
-        self.ig("run", "--name", "collector", "bpfstats", "--metrics", "--detach")
-        time.sleep(2)
-        results["a_collector"] = self.window("bpfstats --metrics (per instance)")
-        self.ig("remove", "collector")
-        time.sleep(2)
-        results["a_after"] = self.window("no collector, again")
+        self.phase(results, "a", "bpfstats --metrics (per instance)", [])
 
         holder = self.spawn([self.args.holder, str(FOREIGN)], "holder", stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
@@ -230,23 +235,11 @@ class Bench:
             raise SystemExit(f"metrics_prog_holder: {line!r}; see {self.dir}/holder.err")
         print(f"B: 50 instances + {FOREIGN} foreign programs", flush=True)
         results["bpftool_prog_show_ms"] = self.bpftool_enumeration()
-        results["b_baseline"] = self.window("no collector")
-        self.ig("run", "--name", "collector", "bpfstats", "--metrics", "--all", "--detach")
-        time.sleep(2)
-        results["b_collector"] = self.window("bpfstats --metrics --all (per program)")
-        self.ig("remove", "collector")
-        time.sleep(2)
-        results["b_after"] = self.window("no collector, again")
+        self.phase(results, "b", "bpfstats --metrics --all (per program)", ["--all"])
         # C: the same programs without the instances, whose timers make B's windows noisy.
         self.ig("remove", "--all")
         print(f"C: {FOREIGN} foreign programs, no instances", flush=True)
-        results["c_baseline"] = self.window("no collector")
-        self.ig("run", "--name", "collector", "bpfstats", "--metrics", "--all", "--detach")
-        time.sleep(2)
-        results["c_collector"] = self.window("bpfstats --metrics --all (per program)")
-        self.ig("remove", "collector")
-        time.sleep(2)
-        results["c_after"] = self.window("no collector, again")
+        self.phase(results, "c", "bpfstats --metrics --all (per program)", ["--all"])
         holder.stdin.close()
         holder.wait(30)
         results["prometheus_peer"] = self.prometheus_peer()
