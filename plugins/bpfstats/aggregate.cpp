@@ -38,9 +38,15 @@ void add_maps(std::set<std::uint32_t>& distinct, const std::vector<std::uint32_t
     if (now.maps.count(id)) distinct.insert(id);
 }
 
-void set_maps(Row& row, const std::set<std::uint32_t>& distinct, const KernelSnapshot& now) {
-  row.map_count = static_cast<std::uint32_t>(distinct.size());
-  for (std::uint32_t id : distinct) row.map_memory += now.maps.at(id).memlock;
+// Counts the maps of `distinct` (each id once) that exist in `now` into the row.
+template <class Ids>
+void count_maps(Row& row, const Ids& distinct, const KernelSnapshot& now) {
+  for (std::uint32_t id : distinct) {
+    auto map = now.maps.find(id);
+    if (map == now.maps.end()) continue;
+    ++row.map_count;
+    row.map_memory += map->second.memlock;
+  }
 }
 
 void add_program(Row& row, const ProgramInfo& prog, const KernelSnapshot* before) {
@@ -68,7 +74,7 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
     add_maps(maps, it->second.map_ids, now);
   }
   if (seen.empty() && maps.empty()) return std::nullopt;
-  set_maps(row, maps, now);
+  count_maps(row, maps, now);
   row.cpu = cpu_percent(row.runtime_delta, now, before);
   return row;
 }
@@ -87,17 +93,12 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   row.prog_name = prog.name;
   row.prog_type = prog.type;
   add_program(row, prog, before);
-  // The maps of one program: a handful, each listed once by the kernel (sorted and
-  // made unique here anyway, as the instance rows' set would).
+  // The maps of one program: a handful, each listed once by the kernel (made unique
+  // here anyway, as the instance rows' set would).
   std::vector<std::uint32_t> ids = prog.map_ids;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  for (std::uint32_t id : ids) {
-    auto map = now.maps.find(id);
-    if (map == now.maps.end()) continue;
-    ++row.map_count;
-    row.map_memory += map->second.memlock;
-  }
+  count_maps(row, ids, now);
   row.cpu = cpu_percent(row.runtime_delta, now, before);
   return row;
 }
