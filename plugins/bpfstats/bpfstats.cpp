@@ -31,19 +31,19 @@ class Bpfstats final : public Gadget {
     stats_ = std::move(stats).value();
 
     // Counters already running: a one-shot answers at once, no sampling second.
-    if (config_.one_shot && warm) {
+    if (config_.mode == RunMode::OneShot && warm) {
       sampled_ = false;
       tick(ctx);
       return {};
     }
     // Loading costs more than it saves on the one pass of a one-shot.
-    if (!config_.one_shot && plan({}).all_programs) keep_iterators(ctx);
+    if (config_.mode != RunMode::OneShot && plan({}).all_programs) keep_iterators(ctx);
     std::vector<RegisteredInstance> registry = ctx.registry_snapshot();
     auto baseline = take_kernel_snapshot(plan(registry));
     if (!baseline) return baseline.error();
     previous_ = std::move(baseline).value();
     has_previous_ = true;
-    if (config_.metrics) {
+    if (config_.mode == RunMode::Metrics) {
       // Publish at once: a refusal (no listener, another collector) fails the start,
       // and the first scrape after `--detach` returns already has the series.
       if (auto published = ctx.publish_metrics(collector_.families(build_rows(previous_, registry, config_.view, nullptr)));
@@ -99,7 +99,7 @@ class Bpfstats final : public Gadget {
       ctx.finish(now.error());
       return;
     }
-    if (config_.one_shot && sampled_)
+    if (config_.mode == RunMode::OneShot && sampled_)
       ctx.log(LogLevel::Info,
               "sampled BPF run-time stats for 1s; the kernel counts runtime and runcount only while stats are on "
               "('ig daemon --enable-bpfstats' keeps them on)");
@@ -115,7 +115,7 @@ class Bpfstats final : public Gadget {
     }
     previous_ = std::move(now).value();
     has_previous_ = true;
-    if (config_.one_shot) {
+    if (config_.mode == RunMode::OneShot) {
       done_ = true;
       ctx.finish({});
       return;
@@ -129,7 +129,7 @@ class Bpfstats final : public Gadget {
   // What to read: a collector has no pids label, so it never scans /proc for holders.
   SnapshotRequest plan(const std::vector<RegisteredInstance>& registry) const {
     SnapshotRequest request = plan_snapshot(registry, config_.view);
-    if (config_.metrics) request.holders = false;
+    if (config_.mode == RunMode::Metrics) request.holders = false;
     return request;
   }
 

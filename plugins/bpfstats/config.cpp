@@ -52,11 +52,11 @@ Result<Config> parse_config(const Params& params) {
   if (!sort) return sort.error();
   config.sort = sort.value();
 
-  config.metrics = params.get_bool("metrics");
+  bool metrics = params.get_bool("metrics");
   if (params.has("annotate")) {
     auto collect = parse_annotations(params.get_string("annotate"));
     if (!collect) return collect.error();
-    config.metrics = config.metrics || collect.value();
+    metrics = metrics || collect.value();
   }
   if (params.has("otel-metrics-name")) {
     // Accepted for the seed's users; the names stay runtime_total, runcount_total, mapMemory, mapCount.
@@ -68,8 +68,11 @@ Result<Config> parse_config(const Params& params) {
 
   // --interval defaults to empty, so has() tells "given" from "not given".
   // A collector runs until stopped; without --interval it publishes every second.
-  config.one_shot = !config.metrics && !params.has("interval") && !params.has("count");
-  if (config.one_shot) return config;
+  if (metrics)
+    config.mode = RunMode::Metrics;
+  else if (params.has("interval") || params.has("count"))
+    config.mode = RunMode::Interval;
+  if (config.mode == RunMode::OneShot) return config;
   if (params.has("interval")) config.interval = params.get_duration("interval");
   if (config.interval < kMinInterval)
     return make_error("invalid value '" + duration_text(config.interval) +

@@ -122,8 +122,7 @@ TEST_CASE("a series whose row is gone is forgotten and starts afresh") {
 TEST_CASE("--metrics makes a collector: no one-shot, every second by default") {
   auto c = parse_config(params({{"metrics", "true"}}));
   REQUIRE(c.ok());
-  CHECK(c->metrics);
-  CHECK_FALSE(c->one_shot);
+  CHECK(c->mode == RunMode::Metrics);
   CHECK(c->interval == std::chrono::seconds(1));
   CHECK(c->count == 0);
   auto all = parse_config(params({{"metrics", "true"}, {"all", "true"}, {"interval", "5000000000"}}));
@@ -135,15 +134,13 @@ TEST_CASE("--metrics makes a collector: no one-shot, every second by default") {
 TEST_CASE("the seed's spelling: --otel-metrics-name bpfstats:bpfstats --annotate bpfstats:metrics.collect=true") {
   auto c = parse_config(params({{"otel-metrics-name", "bpfstats:bpfstats"}, {"annotate", "bpfstats:metrics.collect=true"}}));
   REQUIRE(c.ok());
-  CHECK(c->metrics);
-  CHECK_FALSE(c->one_shot);
+  CHECK(c->mode == RunMode::Metrics);
   auto plain = parse_config(params({{"annotate", "metrics.collect=true"}}));
   REQUIRE(plain.ok());
-  CHECK(plain->metrics);
+  CHECK(plain->mode == RunMode::Metrics);
   auto off = parse_config(params({{"annotate", "bpfstats:metrics.collect=false"}}));
   REQUIRE(off.ok());
-  CHECK_FALSE(off->metrics);
-  CHECK(off->one_shot);
+  CHECK(off->mode == RunMode::OneShot);
 }
 
 TEST_CASE("bad --annotate and --otel-metrics-name values name the fix") {

@@ -21,7 +21,7 @@ ig::Params params(std::map<std::string, std::string> given) {
 TEST_CASE("without --interval or --count bpfstats samples once for 1s") {
   auto c = parse_config(params({}));
   REQUIRE(c.ok());
-  CHECK(c->one_shot);
+  CHECK(c->mode == RunMode::OneShot);
   CHECK(c->interval == 1s);
   CHECK(c->count == 1);
   CHECK(c->view.mode == Mode::Instances);
@@ -32,7 +32,7 @@ TEST_CASE("without --interval or --count bpfstats samples once for 1s") {
 TEST_CASE("--interval repeats until stopped") {
   auto c = parse_config(params({{"interval", "2000000000"}}));
   REQUIRE(c.ok());
-  CHECK_FALSE(c->one_shot);
+  CHECK(c->mode == RunMode::Interval);
   CHECK(c->interval == 2s);
   CHECK(c->count == 0);
 }
@@ -40,12 +40,12 @@ TEST_CASE("--interval repeats until stopped") {
 TEST_CASE("--count alone repeats every second, N times; --count 0 forever") {
   auto c = parse_config(params({{"count", "3"}}));
   REQUIRE(c.ok());
-  CHECK_FALSE(c->one_shot);
+  CHECK(c->mode == RunMode::Interval);
   CHECK(c->interval == 1s);
   CHECK(c->count == 3);
   c = parse_config(params({{"count", "0"}, {"interval", "500000000"}}));
   REQUIRE(c.ok());
-  CHECK_FALSE(c->one_shot);
+  CHECK(c->mode == RunMode::Interval);
   CHECK(c->count == 0);
 }
 
