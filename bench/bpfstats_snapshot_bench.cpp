@@ -14,12 +14,12 @@
 //   holders_proc  find_program_holders_in_proc (the /proc scan, the fallback)
 //   snapshot      take_kernel_snapshot with holders: what one --all tick reads (with
 //                 the kept iterators where they load, as the plugin does)
-//   tick          plan_snapshot + snapshot + build_rows (the previous round as
+//   tick          the view's plan + snapshot + its rows (the previous round as
 //                 `before`) + sort_rows + to_record for every row: a tick minus emit
 // --cold (what a one-shot `ig run bpfstats --all` costs: the daemon loads the plugin
 // for each run, so nothing learnt by an earlier run is left), once, in this fresh
 // process: cold_kernel, cold_holders (this one also reads the kernel's BTF) and
-// cold_rows (build_rows + sort_rows + to_record). A one-shot tick is their sum.
+// cold_rows (the view's rows + sort_rows + to_record). A one-shot tick is their sum.
 //
 // Each part is timed in wall time and in process CPU time (CLOCK_PROCESS_CPUTIME_ID).
 // Program ids OWNED_FIRST..OWNED_LAST are given to one fake registry instance, so the
@@ -45,6 +45,7 @@
 #include "holders.h"
 #include "kernel_snapshot.h"
 #include "record.h"
+#include "view.h"
 
 using namespace ig::bpfstats;
 using Clock = std::chrono::steady_clock;
@@ -90,10 +91,10 @@ bool same(const HoldersByProgram& a, const HoldersByProgram& b) {
   });
 }
 
-// build_rows + sort_rows + to_record for every row; the number of rows.
+// The view's rows + sort_rows + to_record for every row; the number of rows.
 std::size_t rows_and_records(const KernelSnapshot& now, const std::vector<ig::RegisteredInstance>& registry,
                              const View& view, const KernelSnapshot* before, unsigned long long& sink) {
-  std::vector<Row> rows = build_rows(now, registry, view, before);
+  std::vector<Row> rows = view.rows(now, registry, before);
   sort_rows(rows, SortOrder{});  // the default: -runtime
   for (const Row& row : rows) {
     Record record = to_record(row);
@@ -167,7 +168,8 @@ int main(int argc, char** argv) {
       instance.objects.programs.push_back(static_cast<std::uint32_t>(id));
     registry.push_back(std::move(instance));
   }
-  const View view{Mode::Programs, false};
+  const std::unique_ptr<View> all = make_view({ViewKind::Programs, false});
+  const View& view = *all;
   const SnapshotRequest no_holders{.all_programs = true, .program_ids = {}, .map_ids = {}, .holders = false};
   unsigned long long sink = 0;
 
@@ -224,11 +226,11 @@ int main(int argc, char** argv) {
                   iterator ? (same(by_iterator, by_proc) ? "yes" : "NO") : "-");
     }
 
-    auto s = snapshot.time([&] { return take_kernel_snapshot(plan_snapshot(registry, view), &k.value(), &kept); });
+    auto s = snapshot.time([&] { return take_kernel_snapshot(view.plan(registry), &k.value(), &kept); });
     if (!s) return fail(s.error());
 
     auto now = tick.time([&] {
-      auto now = take_kernel_snapshot(plan_snapshot(registry, view), has_previous ? &previous : nullptr, &kept);
+      auto now = take_kernel_snapshot(view.plan(registry), has_previous ? &previous : nullptr, &kept);
       if (now) rows_out = rows_and_records(now.value(), registry, view, has_previous ? &previous : nullptr, sink);
       return now;
     });

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <compare>
-#include <optional>
 #include <set>
-#include <unordered_map>
 
 namespace ig::bpfstats {
 namespace {
@@ -57,52 +55,6 @@ void add_program(Row& row, const ProgramInfo& prog, const KernelSnapshot* before
   row.runcount_delta += delta.runcount;
 }
 
-// Nothing when none of the instance's objects is in `now` (it owns none, or they went).
-std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
-                                const KernelSnapshot* before) {
-  Row row;
-  row.gadget_id = instance.id;
-  row.gadget_name = instance.name;
-  row.gadget_image = instance.gadget;
-  std::set<std::uint32_t> maps;
-  add_maps(maps, instance.objects.maps, now);
-  std::set<std::uint32_t> seen;
-  for (std::uint32_t id : instance.objects.programs) {
-    auto it = now.programs.find(id);
-    if (it == now.programs.end() || !seen.insert(id).second) continue;
-    add_program(row, it->second, before);
-    add_maps(maps, it->second.map_ids, now);
-  }
-  if (seen.empty() && maps.empty()) return std::nullopt;
-  count_maps(row, maps, now);
-  row.cpu = cpu_percent(row.runtime_delta, now, before);
-  return row;
-}
-
-Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
-                const KernelSnapshot* before) {
-  Row row;
-  if (owner) {
-    row.gadget_id = owner->id;
-    row.gadget_name = owner->name;
-    row.gadget_image = owner->gadget;
-  } else if (auto it = now.holders.find(prog.id); it != now.holders.end()) {
-    row.holders = it->second;
-  }
-  row.prog_id = prog.id;
-  row.prog_name = prog.name;
-  row.prog_type = prog.type;
-  add_program(row, prog, before);
-  // The maps of one program: a handful, each listed once by the kernel (made unique
-  // here anyway, as the instance rows' set would).
-  std::vector<std::uint32_t> ids = prog.map_ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  count_maps(row, ids, now);
-  row.cpu = cpu_percent(row.runtime_delta, now, before);
-  return row;
-}
-
 template <class T>
 std::weak_ordering order_of(const T& a, const T& b) {
   if (a < b) return std::weak_ordering::less;
@@ -149,42 +101,49 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-SnapshotRequest plan_snapshot(const std::vector<RegisteredInstance>& registry, const View& view) {
-  SnapshotRequest request;
-  if (view.mode == Mode::Programs && !view.gadgets_only) {
-    request.all_programs = true;
-    request.holders = true;
-    return request;
+std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
+                                const KernelSnapshot* before) {
+  Row row;
+  row.gadget_id = instance.id;
+  row.gadget_name = instance.name;
+  row.gadget_image = instance.gadget;
+  std::set<std::uint32_t> maps;
+  add_maps(maps, instance.objects.maps, now);
+  std::set<std::uint32_t> seen;
+  for (std::uint32_t id : instance.objects.programs) {
+    auto it = now.programs.find(id);
+    if (it == now.programs.end() || !seen.insert(id).second) continue;
+    add_program(row, it->second, before);
+    add_maps(maps, it->second.map_ids, now);
   }
-  for (const RegisteredInstance& instance : registry) {
-    request.program_ids.insert(request.program_ids.end(), instance.objects.programs.begin(),
-                               instance.objects.programs.end());
-    // A program row counts only the maps its program references; an instance row
-    // also counts maps it registered that no program references.
-    if (view.mode == Mode::Instances)
-      request.map_ids.insert(request.map_ids.end(), instance.objects.maps.begin(), instance.objects.maps.end());
-  }
-  return request;
+  if (seen.empty() && maps.empty()) return std::nullopt;
+  count_maps(row, maps, now);
+  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  return row;
 }
 
-std::vector<Row> build_rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
-                            const View& view, const KernelSnapshot* before) {
-  std::vector<Row> rows;
-  if (view.mode == Mode::Instances) {
-    for (const RegisteredInstance& instance : registry)
-      if (auto row = instance_row(now, instance, before)) rows.push_back(std::move(*row));
-    return rows;
+Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
+                const KernelSnapshot* before) {
+  Row row;
+  if (owner) {
+    row.gadget_id = owner->id;
+    row.gadget_name = owner->name;
+    row.gadget_image = owner->gadget;
+  } else if (auto it = now.holders.find(prog.id); it != now.holders.end()) {
+    row.holders = it->second;
   }
-  std::unordered_map<std::uint32_t, const RegisteredInstance*> owner;
-  for (const RegisteredInstance& instance : registry)
-    for (std::uint32_t id : instance.objects.programs) owner.emplace(id, &instance);
-  for (const auto& [id, prog] : now.programs) {
-    auto it = owner.find(id);
-    const RegisteredInstance* instance = it == owner.end() ? nullptr : it->second;
-    if (view.gadgets_only && !instance) continue;
-    rows.push_back(program_row(now, prog, instance, before));
-  }
-  return rows;
+  row.prog_id = prog.id;
+  row.prog_name = prog.name;
+  row.prog_type = prog.type;
+  add_program(row, prog, before);
+  // The maps of one program: a handful, each listed once by the kernel (made unique
+  // here anyway, as the instance rows' set would).
+  std::vector<std::uint32_t> ids = prog.map_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  count_maps(row, ids, now);
+  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  return row;
 }
 
 Result<SortOrder> parse_sort(std::string_view spec) {

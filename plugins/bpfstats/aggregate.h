@@ -1,9 +1,11 @@
 // The join at the heart of bpfstats, free of any kernel access: a KernelSnapshot
 // plus the registry's view of which ids belong to which instance become rows, with
-// deltas and cpu against an earlier snapshot, sorted by a column.
+// deltas and cpu against an earlier snapshot, sorted by a column. Which rows a run
+// shows is its view's choice (view.h); how each row adds up is here.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,16 +17,6 @@
 #include "snapshot.h"
 
 namespace ig::bpfstats {
-
-enum class Mode : std::uint8_t {
-  Instances,  // one row per instance that owns BPF objects
-  Programs,   // --all: one row per program the kernel holds
-};
-
-struct View {
-  Mode mode = Mode::Instances;
-  bool gadgets_only = false;  // Programs mode: only programs of ig instances
-};
 
 struct Row {
   std::string gadget_id;  // empty for a program no instance owns
@@ -48,15 +40,19 @@ struct SortOrder {
   bool descending = true;
 };
 
-// What the kernel snapshot must read for this view: every program for --all, else
-// only the ids the registry lists.
-SnapshotRequest plan_snapshot(const std::vector<RegisteredInstance>& registry, const View& view);
-
-// Rows for `now`. Objects the registry names but `now` lacks are gone and skipped;
-// an instance with nothing left is not a row. With `before`, a program's delta is
-// its growth since then (all of its counters if it is newer than `before`).
-std::vector<Row> build_rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
-                            const View& view, const KernelSnapshot* before);
+// Rows for `now`. Objects the registry names but `now` lacks are gone and skipped.
+// With `before`, a program's delta is its growth since then (all of its counters if
+// it is newer than `before`), and cpu is that growth over the time between the two.
+//
+// One instance: its programs' counters summed, its distinct maps (registered or
+// referenced by its programs) counted once. Nothing when none of its objects is in
+// `now` (it owns none, or they went).
+std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
+                                const KernelSnapshot* before);
+// One program, with the maps it references. `owner` is the instance it belongs to;
+// without one, the row names the program's holders instead.
+Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
+                const KernelSnapshot* before);
 
 // "-runtime", "mapCount", ...: a column name (any case), '-' prefix for descending.
 Result<SortOrder> parse_sort(std::string_view spec);

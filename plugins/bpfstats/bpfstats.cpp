@@ -13,6 +13,7 @@
 #include "config.h"
 #include "kernel_snapshot.h"
 #include "record.h"
+#include "view.h"
 #include "worker.h"
 
 namespace ig::bpfstats {
@@ -24,6 +25,7 @@ class Bpfstats final : public Gadget {
     auto config = parse_config(ctx.params());
     if (!config) return config.error();
     config_ = config.value();
+    view_ = make_view(config_.view);
 
     bool warm = ctx.bpf_stats_already_on();
     auto stats = ctx.enable_bpf_stats();
@@ -46,15 +48,15 @@ class Bpfstats final : public Gadget {
     if (config_.mode == RunMode::Metrics) {
       // Publish at once: a refusal (no listener, another collector) fails the start,
       // and the first scrape after `--detach` returns already has the series.
-      if (auto published = ctx.publish_metrics(collector_.families(build_rows(previous_, registry, config_.view, nullptr)));
+      if (auto published = ctx.publish_metrics(collector_.families(view_->rows(previous_, registry, nullptr)));
           !published)
         return published.error();
       worker_ = std::make_unique<CollectorWorker>(
           [this](std::vector<RegisteredInstance>& registry) { return collector_pass(registry); });
       if (auto started = worker_->start("bpfstats-pass"); !started) return started.error();
       ctx.watch_fd(worker_->fd(), [this, &ctx] { on_pass(ctx); });
-      ctx.log(LogLevel::Info, std::string("publishing runtime_total, runcount_total, mapMemory and mapCount ") +
-                                  (config_.view.mode == Mode::Programs ? "per program" : "per instance") +
+      ctx.log(LogLevel::Info, "publishing runtime_total, runcount_total, mapMemory and mapCount per " +
+                                  std::string(view_->row_per()) +
                                   " to the daemon's metrics endpoint; no rows are printed");
     }
 
@@ -103,14 +105,14 @@ class Bpfstats final : public Gadget {
       ctx.log(LogLevel::Info,
               "sampled BPF run-time stats for 1s; the kernel counts runtime and runcount only while stats are on "
               "('ig daemon --enable-bpfstats' keeps them on)");
-    std::vector<Row> rows = build_rows(now.value(), registry, config_.view, has_previous_ ? &previous_ : nullptr);
+    std::vector<Row> rows = view_->rows(now.value(), registry, has_previous_ ? &previous_ : nullptr);
     sort_rows(rows, config_.sort);
     for (const Row& row : rows) {
       Record record = to_record(row);
       ctx.emit(&record, sizeof(record));
     }
-    if (rows.empty() && config_.view.mode == Mode::Instances && !told_empty_) {
-      ctx.log(LogLevel::Info, "no running ig instance owns BPF objects; '--all' shows every BPF program on the system");
+    if (rows.empty() && !view_->empty_note().empty() && !told_empty_) {
+      ctx.log(LogLevel::Info, view_->empty_note());
       told_empty_ = true;
     }
     previous_ = std::move(now).value();
@@ -128,7 +130,7 @@ class Bpfstats final : public Gadget {
 
   // What to read: a collector has no pids label, so it never scans /proc for holders.
   SnapshotRequest plan(const std::vector<RegisteredInstance>& registry) const {
-    SnapshotRequest request = plan_snapshot(registry, config_.view);
+    SnapshotRequest request = view_->plan(registry);
     if (config_.mode == RunMode::Metrics) request.holders = false;
     return request;
   }
@@ -138,7 +140,7 @@ class Bpfstats final : public Gadget {
   Result<std::vector<MetricFamily>> collector_pass(const std::vector<RegisteredInstance>& registry) {
     auto now = take_kernel_snapshot(plan(registry), &previous_, &kept_);
     if (!now) return now.error();
-    std::vector<Row> rows = build_rows(now.value(), registry, config_.view, &previous_);
+    std::vector<Row> rows = view_->rows(now.value(), registry, &previous_);
     previous_ = std::move(now).value();
     return collector_.families(rows);
   }
@@ -171,6 +173,7 @@ class Bpfstats final : public Gadget {
   }
 
   Config config_;
+  std::unique_ptr<View> view_;
   Collector collector_;
   // The collector's passes: a registry copy in, the families to publish out.
   using CollectorWorker = Worker<std::vector<RegisteredInstance>, std::vector<MetricFamily>>;

@@ -45,7 +45,7 @@ Result<bool> parse_annotations(const std::string& text) {
 
 Result<Config> parse_config(const Params& params) {
   Config config;
-  config.view.mode = params.get_bool("all") ? Mode::Programs : Mode::Instances;
+  config.view.kind = params.get_bool("all") ? ViewKind::Programs : ViewKind::Instances;
   config.view.gadgets_only = params.get_bool("gadgets-only");
 
   auto sort = parse_sort(params.has("sort") ? params.get_string("sort") : "-runtime");

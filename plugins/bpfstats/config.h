@@ -8,6 +8,7 @@
 #include <ig/schema.h>
 
 #include "aggregate.h"
+#include "view.h"
 
 namespace ig::bpfstats {
 
@@ -29,7 +30,7 @@ enum class RunMode : std::uint8_t {
 };
 
 struct Config {
-  View view;
+  ViewSpec view;
   SortOrder sort;
   RunMode mode = RunMode::OneShot;
   std::chrono::nanoseconds interval = kDefaultInterval;

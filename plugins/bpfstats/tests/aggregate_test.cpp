@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "aggregate.h"
+#include "view.h"
 
 using namespace ig::bpfstats;
 using ig::RegisteredInstance;
@@ -30,9 +31,19 @@ RegisteredInstance instance(const std::string& id, const std::string& name, std:
   return RegisteredInstance{id, name, "trace_open", {std::move(programs), std::move(maps)}};
 }
 
-const View kInstances{Mode::Instances, false};
-const View kAll{Mode::Programs, false};
-const View kAllGadgetsOnly{Mode::Programs, true};
+const ViewSpec kInstances{ViewKind::Instances, false};
+const ViewSpec kAll{ViewKind::Programs, false};
+const ViewSpec kAllGadgetsOnly{ViewKind::Programs, true};
+
+// The rows and the snapshot plan of the view `spec` chooses.
+std::vector<Row> build_rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
+                            const ViewSpec& spec, const KernelSnapshot* before) {
+  return make_view(spec)->rows(now, registry, before);
+}
+
+SnapshotRequest plan_snapshot(const std::vector<RegisteredInstance>& registry, const ViewSpec& spec) {
+  return make_view(spec)->plan(registry);
+}
 
 }  // namespace
 

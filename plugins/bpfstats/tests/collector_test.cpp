@@ -127,7 +127,7 @@ TEST_CASE("--metrics makes a collector: no one-shot, every second by default") {
   CHECK(c->count == 0);
   auto all = parse_config(params({{"metrics", "true"}, {"all", "true"}, {"interval", "5000000000"}}));
   REQUIRE(all.ok());
-  CHECK(all->view.mode == Mode::Programs);
+  CHECK(all->view.kind == ViewKind::Programs);
   CHECK(all->interval == std::chrono::seconds(5));
 }
 

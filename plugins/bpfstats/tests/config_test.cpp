@@ -24,7 +24,7 @@ TEST_CASE("without --interval or --count bpfstats samples once for 1s") {
   CHECK(c->mode == RunMode::OneShot);
   CHECK(c->interval == 1s);
   CHECK(c->count == 1);
-  CHECK(c->view.mode == Mode::Instances);
+  CHECK(c->view.kind == ViewKind::Instances);
   CHECK(c->sort.column == Column::Runtime);
   CHECK(c->sort.descending);
 }
@@ -52,7 +52,7 @@ TEST_CASE("--count alone repeats every second, N times; --count 0 forever") {
 TEST_CASE("--all and --gadgets-only pick the view") {
   auto c = parse_config(params({{"all", "true"}, {"gadgets-only", "true"}}));
   REQUIRE(c.ok());
-  CHECK(c->view.mode == Mode::Programs);
+  CHECK(c->view.kind == ViewKind::Programs);
   CHECK(c->view.gadgets_only);
 }
 

@@ -1,0 +1,20 @@
+#include "view.h"
+
+namespace ig::bpfstats {
+
+std::unique_ptr<View> make_view(const ViewSpec& spec) {
+  switch (spec.kind) {
+    case ViewKind::Instances: return make_instances_view();
+    case ViewKind::Programs: return make_programs_view(spec.gadgets_only);
+  }
+  return make_instances_view();
+}
+
+std::vector<std::uint32_t> registered_programs(const std::vector<RegisteredInstance>& registry) {
+  std::vector<std::uint32_t> ids;
+  for (const RegisteredInstance& instance : registry)
+    ids.insert(ids.end(), instance.objects.programs.begin(), instance.objects.programs.end());
+  return ids;
+}
+
+}  // namespace ig::bpfstats
