@@ -10,10 +10,12 @@
 
 #include "collector.h"
 #include "config.h"
+#include "params.h"
 #include "worker.h"
 
 using namespace ig;
 using namespace ig::bpfstats;
+using ig::bpfstats::testing::params;
 
 namespace {
 
@@ -37,14 +39,6 @@ const MetricSample* find(const MetricFamily& family, const std::string& label, c
     for (const MetricLabel& l : s.labels)
       if (l.name == label && l.value == value) return &s;
   return nullptr;
-}
-
-Params params(std::map<std::string, std::string> given) {
-  std::map<std::string, std::string> values = {{"all", "false"},  {"gadgets-only", "false"}, {"interval", ""},
-                                               {"count", ""},      {"sort", "-runtime"},      {"metrics", "false"},
-                                               {"annotate", ""},   {"otel-metrics-name", ""}};
-  for (auto& [k, v] : given) values[k] = v;
-  return Params(values);
 }
 
 }  // namespace

@@ -1,22 +1,11 @@
 #include <doctest/doctest.h>
 
 #include "config.h"
+#include "params.h"
 
 using namespace ig::bpfstats;
 using namespace std::chrono_literals;
-
-namespace {
-
-// Params as the host hands them over: every declared parameter present, defaults
-// filled in, empty when unset, durations in nanoseconds.
-ig::Params params(std::map<std::string, std::string> given) {
-  std::map<std::string, std::string> values = {
-      {"all", "false"}, {"gadgets-only", "false"}, {"interval", ""}, {"count", ""}, {"sort", "-runtime"}};
-  for (auto& [k, v] : given) values[k] = v;
-  return ig::Params(values);
-}
-
-}  // namespace
+using ig::bpfstats::testing::params;
 
 TEST_CASE("without --interval or --count bpfstats samples once for 1s") {
   auto c = parse_config(params({}));
