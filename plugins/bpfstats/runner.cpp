@@ -1,0 +1,15 @@
+#include "runner.h"
+
+namespace ig::bpfstats {
+
+std::unique_ptr<Runner> make_runner(const Config& config, RunEnv env, bool stats_were_on) {
+  std::unique_ptr<View> view = make_view(config.view);
+  switch (config.mode) {
+    case RunMode::OneShot: return make_one_shot_runner(env, std::move(view), config, stats_were_on);
+    case RunMode::Interval: return make_interval_runner(env, std::move(view), config);
+    case RunMode::Metrics: return make_metrics_runner(env, std::move(view), config);
+  }
+  return make_one_shot_runner(env, std::move(view), config, stats_were_on);
+}
+
+}  // namespace ig::bpfstats
