@@ -34,7 +34,7 @@ struct Config {
   SortOrder sort;
   RunMode mode = RunMode::OneShot;
   std::chrono::nanoseconds interval = kDefaultInterval;
-  std::uint64_t count = 1;
+  std::uint64_t count = 1;  // passes before the run finishes; 0: until stopped
 };
 
 Result<Config> parse_config(const Params& params);
