@@ -8,6 +8,7 @@
 #include "cli/cli_context.h"
 #include "cli/commands.h"
 #include "cli/event_stream.h"
+#include "cli/instance_list.h"
 #include "client/daemon_client.h"
 #include "common/log.h"
 #include "daemon/daemon.h"
@@ -15,23 +16,6 @@
 
 namespace ig::host {
 namespace {
-
-std::string age_text(std::int64_t created) {
-  std::int64_t s = std::max<std::int64_t>(0, std::time(nullptr) - created);
-  if (s < 60) return std::to_string(s) + "s";
-  if (s < 3600) return std::to_string(s / 60) + "m";
-  if (s < 86400) return std::to_string(s / 3600) + "h";
-  return std::to_string(s / 86400) + "d";
-}
-
-std::string iso_time(std::int64_t created) {
-  std::time_t t = created;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 bool wants_help(const std::vector<std::string>& args) {
   return std::find(args.begin(), args.end(), "--help") != args.end() ||
@@ -52,11 +36,6 @@ Result<OutputFormat> take_output_option(const std::vector<std::string>& args, st
     }
   }
   return format;
-}
-
-std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
 }
 
 }  // namespace
@@ -81,42 +60,7 @@ int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
     auto entry = protocol::Message::decode_fields(protocol::Type::ListReply, nested);
     if (entry) rows.push_back(std::move(entry).value());
   }
-  std::string out;
-  if (format == OutputFormat::Columns) {
-    std::size_t name_w = 4, gadget_w = 6;
-    for (const auto& r : rows) {
-      name_w = std::max(name_w, r.get("name").size());
-      gadget_w = std::max(gadget_w, r.get("gadget").size());
-    }
-    out += pad("ID", 12) + " " + pad("NAME", name_w) + " " + pad("GADGET", gadget_w) + " " + pad("STATUS", 10) + " " +
-           pad("AGE", 5) + " PARAMS\n";
-    for (const auto& r : rows) {
-      std::string params;
-      for (const auto& [k, v] : r.fields())
-        if (k.starts_with("param.") && !v.empty() && v != "false")
-          params += (params.empty() ? "" : " ") + k.substr(6) + "=" + v;
-      std::string status = r.get("status");
-      if (status == "error") params = r.get("error");
-      out += pad(r.get("id").substr(0, 12), 12) + " " + pad(r.get("name"), name_w) + " " + pad(r.get("gadget"), gadget_w) +
-             " " + pad(status, 10) + " " + pad(age_text(std::atoll(r.get("created").c_str())), 5) + " " + params + "\n";
-    }
-  } else {
-    for (const auto& r : rows) {
-      out += "{\"id\":\"" + r.get("id") + "\",\"name\":\"" + json_escape(r.get("name")) + "\",\"gadget\":\"" +
-             json_escape(r.get("gadget")) + "\",\"status\":\"" + r.get("status") + "\",\"mode\":\"" + r.get("mode") +
-             "\",\"created\":\"" + iso_time(std::atoll(r.get("created").c_str())) + "\",\"params\":{";
-      bool first = true;
-      for (const auto& [k, v] : r.fields())
-        if (k.starts_with("param.")) {
-          out += std::string(first ? "" : ",") + "\"" + json_escape(k.substr(6)) + "\":\"" + json_escape(v) + "\"";
-          first = false;
-        }
-      out += "}";
-      if (r.has("error")) out += ",\"error\":\"" + json_escape(r.get("error")) + "\"";
-      if (r.has("events")) out += ",\"events\":" + r.get("events") + ",\"lost\":" + r.get("lost");
-      out += "}\n";
-    }
-  }
+  std::string out = format_instance_list(rows, format, std::time(nullptr));
   std::fputs(out.c_str(), stdout);
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "output/json_writer.h"
+
 namespace ig::host {
 namespace {
 
@@ -108,36 +110,6 @@ Result<OutputFormat> parse_output_format(const std::string& text) {
   return make_error("invalid output format '" + text + "'; use -o columns or -o json");
 }
 
-void append_json_escaped(std::string& out, std::string_view text) {
-  std::size_t plain = 0;  // runs of bytes that need no escape are appended at once
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;  // UTF-8 passes through
-    out.append(text, plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        static constexpr char kHex[] = "0123456789abcdef";
-        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out.append(escaped, sizeof(escaped));
-      }
-    }
-  }
-  out.append(text, plain, text.size() - plain);
-}
-
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  append_json_escaped(out, text);
-  return out;
-}
-
 std::string format_flags(std::uint32_t value, const std::vector<FlagName>& names) {
   std::string out;
   std::uint32_t explained = 0;
@@ -168,6 +140,7 @@ RecordFormatter::RecordFormatter(OutputFormat format, std::vector<Field> fields)
     std::size_t width = f.width ? f.width : default_width(f);
     if (f.max_width) width = std::min<std::size_t>(width, f.max_width);
     widths_.push_back(std::max(width, f.name.size()));
+    json_keys_.push_back(JsonWriter::prepare_key(f.name));
   }
 }
 
@@ -233,18 +206,17 @@ bool RecordFormatter::format_value(const Field& f, const unsigned char* base, st
     }
     case FieldType::StringList: {
       auto items = string_list(base + f.offset, std::min<std::size_t>(available, f.size));
-      if (json) text += '[';
-      for (const std::string& item : items) {
-        if (json) {
-          text += text.size() == 1 ? "\"" : ",\"";
-          append_json_escaped(text, item);
-          text += '"';
-        } else {  // quote what would otherwise read as several items
-          if (!text.empty()) text += ' ';
-          text += item.empty() || item.find_first_of(" \t\"'") != std::string::npos ? "'" + item + "'" : item;
-        }
+      if (json) {
+        JsonWriter array(text);
+        array.begin_array();
+        for (const std::string& item : items) array.string(item);
+        array.end_array();
+        break;
       }
-      if (json) text += ']';
+      for (const std::string& item : items) {  // quote what would otherwise read as several items
+        if (!text.empty()) text += ' ';
+        text += item.empty() || item.find_first_of(" \t\"'") != std::string::npos ? "'" + item + "'" : item;
+      }
       break;
     }
   }
@@ -253,32 +225,29 @@ bool RecordFormatter::format_value(const Field& f, const unsigned char* base, st
 
 void RecordFormatter::append(const void* record, std::size_t size, std::string& out) const {
   const auto* base = static_cast<const unsigned char*>(record);
-  const bool json = format_ == OutputFormat::Json;
   std::string& text = scratch_;  // reused: no allocation per field once it has grown
-  if (json) out += '{';
-  for (std::size_t i = 0; i < fields_.size(); ++i) {
-    const Field& f = fields_[i];
-    bool present = format_value(f, base, size, json, text);
-    if (json) {
-      out += i == 0 ? "\"" : ",\"";
-      out += f.name;
-      out += "\":";
-      if (!present) {
-        out += "null";
-      } else if (is_text(f)) {
-        out += '"';
-        append_json_escaped(out, text);
-        out += '"';
-      } else {
-        out += text;
-      }
-    } else {
-      if (!present) text = "-";
+  if (format_ == OutputFormat::Json) {
+    JsonWriter object(out);
+    object.begin_object();
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const Field& f = fields_[i];
+      object.prepared_key(json_keys_[i]);
+      if (!format_value(f, base, size, true, text))
+        object.raw("null");
+      else if (is_text(f))
+        object.string(text);
+      else
+        object.raw(text);
+    }
+    object.end_object();
+  } else {
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const Field& f = fields_[i];
+      if (!format_value(f, base, size, false, text)) text = "-";
       if (f.max_width && text.size() > f.max_width) text.resize(f.max_width);
       append_cell(out, text, widths_[i], is_number(f), i == 0, i + 1 == fields_.size());
     }
   }
-  if (json) out += '}';
   out += '\n';
 }
 

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <ig/result.h>
@@ -39,13 +38,12 @@ class RecordFormatter {
   OutputFormat format_;
   std::vector<Field> fields_;
   std::vector<std::size_t> widths_;
+  std::vector<std::string> json_keys_;  // `"name":` per field, rendered once
   std::int64_t boot_to_realtime_ns_ = 0;
   mutable std::string scratch_;  // one field's text, reused by append()
 };
 
 // Helpers shared by the formatter and its tests.
-std::string json_escape(std::string_view text);
-void append_json_escaped(std::string& out, std::string_view text);
 std::string format_flags(std::uint32_t value, const std::vector<FlagName>& names);
 std::string errno_name(std::int32_t error);
 

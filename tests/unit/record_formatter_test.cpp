@@ -117,14 +117,6 @@ TEST_CASE("json: quotes, backslashes, newlines and control characters are escape
         "\"args\":[\"say \\\"hi\\\"\",\"a\\\\b\"]}\n");
 }
 
-TEST_CASE("json_escape passes UTF-8 through and escapes every control character") {
-  using ig::host::json_escape;
-  CHECK(json_escape("plain") == "plain");
-  CHECK(json_escape("caf\xc3\xa9") == "caf\xc3\xa9");
-  CHECK(json_escape("\0\x1f"sv) == "\\u0000\\u001f");
-  CHECK(json_escape("\b\f") == "\\u0008\\u000c");
-}
-
 TEST_CASE("json: a record shorter than the struct gives null for missing fields") {
   auto f = formatter(OutputFormat::Json, {"pid", "fd", "comm", "args"});
   CHECK(format(f, sample(), 12) == "{\"pid\":4321,\"fd\":null,\"comm\":null,\"args\":[]}\n");
