@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <ig/result.h>
-
 #include "daemon/config.h"
 #include "loader/plugin_loader.h"
 
@@ -28,11 +26,7 @@ struct CliContext {
   bool from_env_path(const LoadedPlugin& plugin) const;
 };
 
-// Consume ig's global options from the front of `args` (--config, --socket,
-// --pid-file, --state-dir, --plugin-dir) and resolve the configuration.
-Result<CliContext> parse_global_options(std::vector<std::string>& args);
-
-// Text for `ig --help`.
-extern const char* const kGlobalOptionsHelp;
+// The context of a command run with `config` (see resolve_config in global_options.h).
+CliContext make_cli_context(Config config);
 
 }  // namespace ig::host

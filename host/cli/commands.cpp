@@ -5,6 +5,7 @@
 
 #include <ig/version.h>
 
+#include "cli/command_options.h"
 #include "common/log.h"
 #include "loader/plugin_loader.h"
 
@@ -19,17 +20,19 @@ int fail(const std::string& message) {
   return 1;
 }
 
-int cmd_version(const std::vector<std::string>&) {
+int cmd_version(const CliContext&, const std::vector<std::string>& args) {
+  CommandOptions options("version", "ig version", "Print ig's version and the plugin ABI it loads.");
+  ParsedCommand parsed;
+  if (auto done = options.parse_or_exit(args, parsed)) return *done;
   std::printf("ig %s (plugin ABI %d.%d)\n", IG_VERSION, IG_ABI_MAJOR, IG_ABI_MINOR);
   return 0;
 }
 
 int cmd_gadgets(const CliContext& cli, const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::puts("Usage: ig gadgets\n\nList the gadgets found in the plugin directories, with one-line descriptions.");
-    return 0;
-  }
-  if (!args.empty()) return fail("unexpected argument '" + args[0] + "'; usage: ig gadgets");
+  CommandOptions options("gadgets", "ig gadgets",
+                         "List the gadgets found in the plugin directories, with one-line descriptions.");
+  ParsedCommand parsed;
+  if (auto done = options.parse_or_exit(args, parsed)) return *done;
   std::vector<std::string> warnings;
   auto plugins = cli.catalog().all(warnings);
   for (const auto& w : warnings) log(LogLevel::Warning, w);

@@ -1,4 +1,5 @@
-// The `ig` subcommands. Each returns the process exit code.
+// The `ig` subcommands (see the table in command_line.cpp). Each gets its own
+// arguments, global options already taken out, and returns the process exit code.
 #pragma once
 
 #include <string>
@@ -13,9 +14,8 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_list(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_remove(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_attach(const CliContext& cli, const std::vector<std::string>& args);
-// `args` are the daemon's own flags; global options were already consumed.
-int cmd_daemon(CliContext cli, const std::vector<std::string>& args);
-int cmd_version(const std::vector<std::string>& args);
+int cmd_daemon(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_version(const CliContext& cli, const std::vector<std::string>& args);
 
 // Print "ig: error: <message>" and return 1.
 int fail(const std::string& message);
