@@ -33,7 +33,7 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
   if (token.empty()) {
     for (const std::string& a : args)
       if (a == "--help" || a == "-h") {
-        std::fputs(kRunUsage, stdout);
+        std::printf("%s\n%s", kRunUsage, run_options_help().c_str());
         return 0;
       }
     return fail("no gadget given; usage: ig run GADGET [options] (see 'ig gadgets')");

@@ -6,13 +6,12 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "cli/command_options.h"
+
 namespace po = boost::program_options;
 
 namespace ig::host {
 namespace {
-
-// ig run's own options that take a value; used to find the gadget token.
-const char* const kValueOptions[] = {"--name", "-o", "--output", "--timeout", "--fields"};
 
 po::options_description host_options() {
   po::options_description d("ig run options");
@@ -125,14 +124,17 @@ Result<std::string> normalize_param(const Param& param, const std::string& text)
 }
 
 std::optional<std::size_t> find_gadget_index(const std::vector<std::string>& args) {
+  const po::options_description options = host_options();
+  // `--name x` and `-o json` take the next argument; `--output=json` and `-ojson` do not.
+  auto takes_next = [&](const std::string& arg) {
+    const po::option_description* option = options.find_nothrow(arg.starts_with("--") ? arg.substr(2) : arg, false);
+    return option && option->semantic()->max_tokens() > 0;
+  };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") return i + 1 < args.size() ? std::optional(i + 1) : std::nullopt;
     if (!a.starts_with("-") || a == "-") return i;
-    bool takes_value = false;
-    for (const char* opt : kValueOptions)
-      if (a == opt) takes_value = true;
-    if (takes_value) ++i;
+    if (takes_next(a)) ++i;
   }
   return std::nullopt;
 }
@@ -166,15 +168,10 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const
 
   po::variables_map vm;
   try {
-    auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(rest).options(all).positional(positional).style(style).run(), vm);
+    po::store(po::command_line_parser(rest).options(all).positional(positional).style(kCommandLineStyle).run(), vm);
     po::notify(vm);
-  } catch (const po::unknown_option& e) {
-    std::string option = e.get_option_name();
-    option = option.substr(0, option.find('='));
-    return make_error("unknown option '" + option + "' for '" + d.name + "'; see 'ig run " + d.name + " --help'");
   } catch (const po::error& e) {
-    return make_error(std::string(e.what()) + "; see 'ig run " + d.name + " --help'");
+    return make_error(parse_error_message(e, d.name, "ig run " + d.name + " --help"));
   }
 
   RunOptions o;
@@ -208,21 +205,26 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const
   return o;
 }
 
+std::string run_options_help() {
+  std::ostringstream out;
+  out << host_options();
+  return out.str();
+}
+
 std::string run_help(const Description& d) {
   std::ostringstream out;
   out << "Usage: ig run " << d.name << " [options]\n\n" << d.summary << " (version " << d.version << ")\n\n";
   out << "Parameters:\n";
   if (d.params.empty()) out << "  (none)\n";
   for (const Param& p : d.params) {
-    std::string left = "--" + p.name + (p.type == ParamType::Bool ? "" : " " + std::string(type_name(p.type)));
-    out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << p.help;
+    out << help_row("--" + p.name + (p.type == ParamType::Bool ? "" : " " + std::string(type_name(p.type))), p.help,
+                    22);
     if (!p.default_value.empty() && p.type != ParamType::Bool) out << " (default " << p.default_value << ")";
     out << "\n";
   }
   out << "\nColumns:\n";
   for (const Field& f : d.fields) {
-    std::string left = f.name + " (" + field_type_name(f.type) + ")";
-    out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << f.help
+    out << help_row(f.name + " (" + field_type_name(f.type) + ")", f.help, 22)
         << (f.hidden ? " [json only unless named in --fields]" : "") << "\n";
   }
   out << "\n" << host_options();

@@ -41,6 +41,9 @@ std::optional<std::size_t> find_gadget_index(const std::vector<std::string>& arg
 // Parse everything after `ig run`, given the plugin's description.
 Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& description);
 
+// ig run's own options, for `ig run --help`.
+std::string run_options_help();
+
 // `ig run NAME --help`: parameters and the meaning of every column.
 std::string run_help(const Description& description);
 
