@@ -1,6 +1,7 @@
 // RAII for libbpf objects and the load helper every gadget uses. Loading through
 // Skeleton registers each program and map id with the host's central registry, so
 // bpfstats attributes the gadget's cost without any code from its author.
+// A tracing gadget usually needs only ig/tracer.h, which puts these pieces together.
 #pragma once
 
 #include <bpf/bpf.h>

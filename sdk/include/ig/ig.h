@@ -6,5 +6,6 @@
 #include "ig/plugin.h"
 #include "ig/result.h"
 #include "ig/schema.h"
+#include "ig/tracer.h"
 #include "ig/unique_fd.h"
 #include "ig/version.h"
