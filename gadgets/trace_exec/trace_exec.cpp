@@ -1,7 +1,5 @@
 // trace_exec: user side. Sets the filters, loads through the SDK (which registers the
 // programs and maps), and forwards ring buffer records as events.
-#include <chrono>
-#include <optional>
 #include <string>
 
 #include <ig/ig.h>
@@ -56,30 +54,19 @@ class TraceExec final : public ig::Gadget {
     if (pid > UINT32_MAX)
       return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
 
-    auto skel = ig::bpf::Skeleton<trace_exec_bpf>::open(ctx);
-    if (!skel) return skel.error();
-    skel_.emplace(std::move(skel).value());
-    trace_exec_bpf* s = skel_->get();
-    s->rodata->targ_tgid = static_cast<__u32>(pid);
-    s->rodata->targ_failed = params.get_bool("failed");
-    // execveat arrived in Linux 3.19.
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_execveat", {s->progs.ig_execat_e, s->progs.ig_execat_x});
-    if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
-
-    auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_exec_events, &s->bss->lost);
-    if (!events) return events.error();
-    events_.emplace(std::move(events).value());
-    return {};
+    return tracer_.start(ctx, [&](trace_exec_bpf& s) {
+      s.rodata->targ_tgid = static_cast<__u32>(pid);
+      s.rodata->targ_failed = params.get_bool("failed");
+      // execveat arrived in Linux 3.19.
+      ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_execveat", {s.progs.ig_execat_e, s.progs.ig_execat_x});
+      return ig::bpf::EventSource{s.maps.ig_exec_events, &s.bss->lost};
+    });
   }
 
-  void stop() noexcept override {
-    events_.reset();
-    skel_.reset();
-  }
+  void stop() noexcept override { tracer_.stop(); }
 
  private:
-  std::optional<ig::bpf::Skeleton<trace_exec_bpf>> skel_;
-  std::optional<ig::bpf::EventStream> events_;
+  ig::bpf::Tracer<trace_exec_bpf> tracer_;
 };
 
 }  // namespace

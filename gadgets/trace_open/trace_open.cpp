@@ -2,10 +2,9 @@
 // programs and maps), and forwards ring buffer records as events.
 #include <fcntl.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
+#include <string>
 
 #include <ig/ig.h>
 
@@ -81,46 +80,39 @@ class TraceOpen final : public ig::Gadget {
     if (pid > UINT32_MAX)
       return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
 
-    auto skel = ig::bpf::Skeleton<trace_open_bpf>::open(ctx);
-    if (!skel) return skel.error();
-    skel_.emplace(std::move(skel).value());
-    trace_open_bpf* s = skel_->get();
-    s->rodata->targ_tgid = static_cast<__u32>(pid);
-    s->rodata->targ_failed = params.get_bool("failed");
-    s->rodata->targ_filter_comm = !comm.empty();
-    std::memcpy(const_cast<char*>(s->rodata->targ_comm), comm.c_str(), comm.size() + 1);
-    // One exit program per call where the kernel hands BPF the saved syscall
-    // registers (Linux 5.15+); an entry/exit pair joined through a map elsewhere.
-    // IG_TRACE_OPEN_ENTRY_EXIT=1 in the daemon's environment forces the pairs (tests).
-    const bool exit_only = !std::getenv("IG_TRACE_OPEN_ENTRY_EXIT") &&
-                           libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, nullptr) == 1;
-    for (bpf_program* prog : {s->progs.ig_open_e, s->progs.ig_open_x, s->progs.ig_openat_e, s->progs.ig_openat_x,
-                              s->progs.ig_openat2_e, s->progs.ig_openat2_x})
-      bpf_program__set_autoload(prog, !exit_only);
-    for (bpf_program* prog : {s->progs.ig_open, s->progs.ig_openat, s->progs.ig_openat2})
-      bpf_program__set_autoload(prog, exit_only);
-    bpf_map__set_autocreate(s->maps.ig_open_args, !exit_only);  // only the pairs use it
-    // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s->progs.ig_open_e, s->progs.ig_open_x, s->progs.ig_open});
-    // openat2 arrived in Linux 5.6.
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_openat2",
-                                    {s->progs.ig_openat2_e, s->progs.ig_openat2_x, s->progs.ig_openat2});
-    if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
-
-    auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_open_events, &s->bss->lost);
-    if (!events) return events.error();
-    events_.emplace(std::move(events).value());
-    return {};
+    return tracer_.start(ctx, [&](trace_open_bpf& s) {
+      s.rodata->targ_tgid = static_cast<__u32>(pid);
+      s.rodata->targ_failed = params.get_bool("failed");
+      s.rodata->targ_filter_comm = !comm.empty();
+      std::memcpy(const_cast<char*>(s.rodata->targ_comm), comm.c_str(), comm.size() + 1);
+      choose_programs(s);
+      return ig::bpf::EventSource{s.maps.ig_open_events, &s.bss->lost};
+    });
   }
 
-  void stop() noexcept override {
-    events_.reset();
-    skel_.reset();
-  }
+  void stop() noexcept override { tracer_.stop(); }
 
  private:
-  std::optional<ig::bpf::Skeleton<trace_open_bpf>> skel_;
-  std::optional<ig::bpf::EventStream> events_;
+  // One exit program per call where the kernel hands BPF the saved syscall
+  // registers (Linux 5.15+); an entry/exit pair joined through a map elsewhere.
+  // IG_TRACE_OPEN_ENTRY_EXIT=1 in the daemon's environment forces the pairs (tests).
+  static void choose_programs(trace_open_bpf& s) {
+    const bool exit_only = !std::getenv("IG_TRACE_OPEN_ENTRY_EXIT") &&
+                           libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, nullptr) == 1;
+    for (bpf_program* prog : {s.progs.ig_open_e, s.progs.ig_open_x, s.progs.ig_openat_e, s.progs.ig_openat_x,
+                              s.progs.ig_openat2_e, s.progs.ig_openat2_x})
+      bpf_program__set_autoload(prog, !exit_only);
+    for (bpf_program* prog : {s.progs.ig_open, s.progs.ig_openat, s.progs.ig_openat2})
+      bpf_program__set_autoload(prog, exit_only);
+    bpf_map__set_autocreate(s.maps.ig_open_args, !exit_only);  // only the pairs use it
+    // open(2) has no tracepoint on architectures without the legacy syscall (arm64).
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_open", {s.progs.ig_open_e, s.progs.ig_open_x, s.progs.ig_open});
+    // openat2 arrived in Linux 5.6.
+    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_openat2",
+                                    {s.progs.ig_openat2_e, s.progs.ig_openat2_x, s.progs.ig_openat2});
+  }
+
+  ig::bpf::Tracer<trace_open_bpf> tracer_;
 };
 
 }  // namespace
