@@ -4,7 +4,7 @@
 #include <fcntl.h>
 
 #include <cstdint>
-#include <optional>
+#include <string>
 
 #include <ig/ig.h>
 
@@ -50,32 +50,23 @@ class TraceUnlink final : public ig::Gadget {
     if (pid > UINT32_MAX)
       return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
 
-    auto skel = ig::bpf::Skeleton<trace_unlink_bpf>::open(ctx);
-    if (!skel) return skel.error();
-    skel_.emplace(std::move(skel).value());
-    trace_unlink_bpf* s = skel_->get();
-    s->rodata->targ_tgid = static_cast<std::uint32_t>(pid);
-    s->rodata->targ_failed = ctx.params().get_bool("failed");
-    // unlink(2) has no tracepoint where the legacy syscall is missing (arm64).
-    ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_unlink", {s->progs.ig_unlink_e, s->progs.ig_unlink_x});
-    // Loads, registers every program and map id with ig, then attaches.
-    if (auto loaded = skel_->load_and_attach(); !loaded) return loaded;
-
-    // Ring buffer records become events; the BPF side's `lost` counter is reported.
-    auto events = ig::bpf::EventStream::open(ctx, s->maps.ig_unlink_evts, &s->bss->lost);
-    if (!events) return events.error();
-    events_.emplace(std::move(events).value());
-    return {};
+    // Opens the BPF object and lets the lambda set its filters; then loads it, registers
+    // every program and map id with ig, attaches, and turns ring buffer records into events.
+    return tracer_.start(ctx, [&](trace_unlink_bpf& s) {
+      s.rodata->targ_tgid = static_cast<std::uint32_t>(pid);
+      s.rodata->targ_failed = ctx.params().get_bool("failed");
+      // unlink(2) has no tracepoint where the legacy syscall is missing (arm64).
+      ig::bpf::autoload_if_tracepoint("syscalls", "sys_enter_unlink", {s.progs.ig_unlink_e, s.progs.ig_unlink_x});
+      // The ring buffer the events come from, and the BPF side's `lost` counter.
+      return ig::bpf::EventSource{s.maps.ig_unlink_evts, &s.bss->lost};
+    });
   }
 
-  void stop() noexcept override {
-    events_.reset();  // stop reading first,
-    skel_.reset();    // then leave the registry, detach and free the BPF objects
-  }
+  // Stops reading events, then leaves the registry, detaches and frees the BPF objects.
+  void stop() noexcept override { tracer_.stop(); }
 
  private:
-  std::optional<ig::bpf::Skeleton<trace_unlink_bpf>> skel_;
-  std::optional<ig::bpf::EventStream> events_;
+  ig::bpf::Tracer<trace_unlink_bpf> tracer_;
 };
 
 }  // namespace
