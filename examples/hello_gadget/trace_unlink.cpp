@@ -40,6 +40,7 @@ ig::Description describe() {
           IG_FIELD(Event, path, FieldType::String, "the path as the caller passed it"),
       },
       sizeof(Event),
+      {},  // capabilities: a tracer needs none of the host's powers
   };
 }
 

@@ -43,6 +43,7 @@ ig::Description describe() {
           IG_FIELD(Event, args, FieldType::StringList, "the argument list (argv), read when the call began"),
       },
       sizeof(Event),
+      {},  // capabilities: a tracer needs none of the host's powers
   };
 }
 

@@ -66,6 +66,7 @@ ig::Description describe() {
           path,
       },
       sizeof(Event),
+      {},  // capabilities: a tracer needs none of the host's powers
   };
 }
 

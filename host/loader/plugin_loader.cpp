@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -67,7 +68,23 @@ std::string version_text(const ig_abi_version& v) {
   return std::to_string(v.major) + "." + std::to_string(v.minor);
 }
 
+std::string cxx_library_text(const ig_abi_version& v) {
+  return std::string(v.cxx_library, ::strnlen(v.cxx_library, sizeof(v.cxx_library)));
+}
+
 }  // namespace
+
+std::string check_abi_version(const ig_abi_version& plugin, const ig_abi_version& host) {
+  // The major first: only a plugin of this major has the fields after it.
+  if (plugin.major != host.major || plugin.minor > host.minor)
+    return " was built for ig ABI " + version_text(plugin) + " but this ig speaks ABI " + version_text(host) +
+           "; rebuild the plugin against this ig's SDK";
+  if (cxx_library_text(plugin) != cxx_library_text(host))
+    return " was built against the C++ library '" + cxx_library_text(plugin) + "' but this ig uses '" +
+           cxx_library_text(host) + "'; rebuild it with g++ or clang++ on the same standard library as ig, " +
+           "without -stdlib=libc++, -D_GLIBCXX_USE_CXX11_ABI=0 or -D_GLIBCXX_DEBUG";
+  return "";
+}
 
 std::string check_description(const Description& d) {
   static const std::regex gadget_name("^[a-z0-9_]{1,32}$");
@@ -83,6 +100,13 @@ std::string check_description(const Description& d) {
       return "invalid parameter name '" + p.name + "': it must match ^[a-z0-9_-]{1,32}$";
     if (reserved.count(p.name)) return "parameter '" + p.name + "' is reserved by ig run";
     if (!seen.insert(p.name).second) return "duplicate parameter '" + p.name + "'";
+  }
+  std::uint32_t known = 0;
+  for (Capability c : kAllCapabilities) known |= static_cast<std::uint32_t>(c);
+  if (std::uint32_t unknown = d.capabilities.bits() & ~known; unknown != 0) {
+    char bits[16];
+    std::snprintf(bits, sizeof(bits), "%#x", unknown);
+    return std::string("unknown capability bits ") + bits + "; this ig grants registry, bpf-stats and metrics";
   }
   seen.clear();
   for (std::size_t i = 0; i < d.fields.size(); ++i) {
@@ -104,7 +128,7 @@ bool is_explicit_plugin_path(const std::string& name) {
   return name.find('/') != std::string::npos && name.size() > 3 && name.ends_with(".so");
 }
 
-Result<PluginHandle> load_plugin(const fs::path& path) {
+Result<PluginHandle> load_plugin(const fs::path& path, const ig_abi_version& host_abi) {
   std::error_code fs_ec;
   if (!fs::is_regular_file(path, fs_ec))
     return make_error("plugin " + quoted(path) + " does not exist or is not a file; check the path");
@@ -122,10 +146,8 @@ Result<PluginHandle> load_plugin(const fs::path& path) {
   if (!loaded->library.has("ig_plugin_abi_version"))
     return make_error(quoted(path) + " is not an ig plugin: it has no 'ig_plugin_abi_version' symbol");
   const auto& version = loaded->library.get<const ig_abi_version>("ig_plugin_abi_version");
-  if (version.major != IG_ABI_MAJOR || version.minor > IG_ABI_MINOR)
-    return make_error("plugin " + quoted(path) + " was built for ig ABI " + version_text(version) +
-                      " but this ig speaks ABI " + version_text(kAbiVersion) +
-                      "; rebuild the plugin against this ig's SDK");
+  if (std::string refused = check_abi_version(version, host_abi); !refused.empty())
+    return make_error("plugin " + quoted(path) + refused);
   if (!loaded->library.has("ig_plugin_entry"))
     return make_error(quoted(path) + " is not an ig plugin: it has no 'ig_plugin_entry' symbol");
 

@@ -9,6 +9,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <ig/plugin.h>
 #include <ig/result.h>
+#include <ig/version.h>
 
 namespace ig::host {
 
@@ -21,9 +22,15 @@ struct LoadedPlugin {
 };
 using PluginHandle = std::shared_ptr<const LoadedPlugin>;
 
-// dlopen `path`, check its ABI version against ours, import its entry point and
+// dlopen `path`, check its ABI version against the host's, import its entry point,
 // validate the description it returns.
-Result<PluginHandle> load_plugin(const std::filesystem::path& path);
+// `host_abi` is this ig's; tests pass a newer minor to prove an older plugin loads.
+Result<PluginHandle> load_plugin(const std::filesystem::path& path, const ig_abi_version& host_abi = kAbiVersion);
+
+// Empty when a host speaking `host` may load a plugin built for `plugin`, else why
+// not, worded to follow "plugin 'PATH'": majors equal, host minor at least the
+// plugin's, the same C++ standard library ABI.
+std::string check_abi_version(const ig_abi_version& plugin, const ig_abi_version& host);
 
 // An empty string when the description is sound, else what is wrong with it.
 std::string check_description(const Description& description);

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <ig/context.h>
+#include <ig/host_access.h>
 
 namespace ig::host {
 

@@ -178,13 +178,26 @@ void Instance::register_bpf(const BpfObjectIds& ids) {
 
 void Instance::unregister_bpf(const BpfObjectIds& ids) { registry_.remove_objects(spec_.id, ids); }
 
-std::vector<RegisteredInstance> Instance::registry_snapshot() const { return registry_.snapshot(); }
+bool Instance::declares(Capability capability) const {
+  if (description().capabilities.has(capability)) return true;
+  host::log(LogLevel::Debug, "gadget '" + description().name + "' asked for '" +
+                                 std::string(capability_name(capability)) + "', which it does not declare; refused");
+  return false;
+}
 
-Result<std::shared_ptr<void>> Instance::enable_bpf_stats() { return bpf_stats_.acquire(); }
+RegistryAccess* Instance::registry() { return declares(Capability::Registry) ? this : nullptr; }
 
-bool Instance::bpf_stats_already_on() const { return bpf_stats_.already_on(); }
+BpfStatsAccess* Instance::bpf_stats() { return declares(Capability::BpfStats) ? this : nullptr; }
 
-Result<void> Instance::publish_metrics(std::vector<MetricFamily> families) {
+MetricsAccess* Instance::metrics() { return declares(Capability::Metrics) ? this : nullptr; }
+
+std::vector<RegisteredInstance> Instance::snapshot() const { return registry_.snapshot(); }
+
+Result<std::shared_ptr<void>> Instance::enable() { return bpf_stats_.acquire(); }
+
+bool Instance::already_on() const { return bpf_stats_.already_on(); }
+
+Result<void> Instance::publish(std::vector<MetricFamily> families) {
   if (!metrics_)
     return make_error("this ig daemon serves no metrics; start it with 'ig daemon --metrics-listen 127.0.0.1:2224' "
                       "or set listen in the [metrics] table of its config");

@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <ig/context.h>
+#include <ig/host_access.h>
 #include <ig/plugin.h>
 
 #include "bpf/bpf_stats.h"
@@ -44,7 +45,9 @@ class InstanceSink {
   virtual void on_finished(const Result<void>& status) = 0;
 };
 
-class Instance final : public Context {
+// The host powers are private bases: the plugin reaches them only through the
+// Context accessors, which grant what its description declares.
+class Instance final : public Context, private RegistryAccess, private BpfStatsAccess, private MetricsAccess {
  public:
   Instance(HostServices& services, PluginHandle plugin, InstanceSpec spec, InstanceSink& sink);
   ~Instance() override;
@@ -76,12 +79,19 @@ class Instance final : public Context {
   void finish(Result<void> status) override;
   void register_bpf(const BpfObjectIds& ids) override;
   void unregister_bpf(const BpfObjectIds& ids) override;
-  std::vector<RegisteredInstance> registry_snapshot() const override;
-  Result<std::shared_ptr<void>> enable_bpf_stats() override;
-  bool bpf_stats_already_on() const override;
-  Result<void> publish_metrics(std::vector<MetricFamily> families) override;
+  RegistryAccess* registry() override;
+  BpfStatsAccess* bpf_stats() override;
+  MetricsAccess* metrics() override;
 
  private:
+  // Host powers (ig/host_access.h)
+  std::vector<RegisteredInstance> snapshot() const override;
+  Result<std::shared_ptr<void>> enable() override;
+  bool already_on() const override;
+  Result<void> publish(std::vector<MetricFamily> families) override;
+  // Whether the plugin's description declares `capability` (a refusal is logged at debug).
+  bool declares(Capability capability) const;
+
   struct Watcher;
   struct Timer;
   // Runs a plugin call, turning an exception into an error for this instance only.

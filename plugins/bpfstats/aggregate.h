@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ig/context.h>
+#include <ig/host_access.h>
 #include <ig/result.h>
 
 #include "columns.h"

@@ -100,6 +100,8 @@ Description describe() {
     d.fields.push_back(std::move(f));
   }
   d.record_size = sizeof(Record);
+  // The registry to attribute, run-time stats to read, the endpoint for --metrics.
+  d.capabilities = {Capability::Registry, Capability::BpfStats, Capability::Metrics};
   return d;
 }
 

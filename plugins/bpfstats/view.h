@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ig/context.h>
+#include <ig/host_access.h>
 
 #include "aggregate.h"
 #include "snapshot.h"

@@ -21,7 +21,7 @@ class Idle final : public ig::Gadget {
 
 const ig::Plugin* entry() {
   static const ig::Plugin plugin{
-      {IG_TEST_NAME, "1.0.0", "claims an older plugin ABI minor; loads, does nothing", {}, {}, 0},
+      {IG_TEST_NAME, "1.0.0", "claims an older plugin ABI minor; loads, does nothing", {}, {}, 0, {}},
       []() -> std::unique_ptr<ig::Gadget> { return std::make_unique<Idle>(); }};
   return &plugin;
 }
@@ -30,7 +30,7 @@ const ig::Plugin* entry() {
 
 extern "C" {
 __attribute__((visibility("default"))) extern const ig_abi_version ig_plugin_abi_version;
-const ig_abi_version ig_plugin_abi_version = {IG_ABI_MAJOR, IG_TEST_MINOR};
+const ig_abi_version ig_plugin_abi_version = {IG_ABI_MAJOR, IG_TEST_MINOR, IG_CXX_LIBRARY};
 __attribute__((visibility("default"), section("boostdll"))) const void* ig_plugin_entry =
     reinterpret_cast<const void*>(&entry);
 }

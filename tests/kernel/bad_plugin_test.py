@@ -2,8 +2,8 @@
 """Broken plugins from tests/plugins, run by path: one `ig: error:` line naming the
 cause, a non-zero exit, no crash (of the client or the daemon), and nothing left in
 the kernel."""
-from igtest import (alive, expect, expect_no_bpf_left, expect_one_error, host_abi, ig_programs, main, plugin_path,
-                    run_ig)
+from igtest import (IgRun, alive, expect, expect_no_bpf_left, expect_one_error, host_abi, ig_programs, main,
+                    plugin_path, run_ig)
 
 
 def refused(sandbox, plugin):
@@ -30,6 +30,45 @@ def newer_abi_minor_is_refused(sandbox):
     path, message = refused(sandbox, "abi_minor_newer")
     for version in (f"{major}.{minor + 1}", f"{major}.{minor}"):
         expect(f"ABI {version}" in message, f"version {version} missing: {message!r}")
+
+
+def abi_1_x_plugin_is_refused_naming_both_versions(sandbox):
+    major, minor = host_abi()
+    path, message = refused(sandbox, "abi_1_1")
+    expect(path in message, f"the plugin is not named: {message!r}")
+    for version in ("1.1", f"{major}.{minor}"):
+        expect(f"ABI {version}" in message, f"version {version} missing: {message!r}")
+
+
+def other_cxx_library_is_refused(sandbox):
+    path, message = refused(sandbox, "cxx_old_string")
+    expect(path in message and "'libstdc++ pre-cxx11'" in message and "this ig uses 'libstdc++ cxx11'" in message,
+           f"message: {message!r}")
+
+
+def granted(sandbox, plugin):
+    """What the host_access test plugin reports its Context granted, run through the daemon."""
+    run = IgRun(sandbox, [plugin_path(plugin), "--timeout", "10s"])
+    rc = run.wait()
+    expect(rc == 0, f"ig run {plugin}.so exited with {rc}: {run.stderr().strip()!r}")
+    events = run.events()
+    expect(len(events) == 1, f"expected one record from {plugin}.so, got {events!r}")
+    return events[0]
+
+
+def plain_gadget_cannot_reach_the_registry(sandbox):
+    sandbox.start_daemon()
+    record = granted(sandbox, "host_access_none")
+    for power in ("registry", "bpf_stats", "metrics"):
+        expect(record[power] is False, f"a gadget that declares nothing was granted {power}: {record!r}")
+
+
+def declared_capabilities_are_granted(sandbox):
+    sandbox.start_daemon()
+    record = granted(sandbox, "host_access_all")
+    for power in ("registry", "bpf_stats", "metrics"):
+        expect(record[power] is True, f"a plugin that declares {power} did not get it: {record!r}")
+    expect(record["instances"] >= 1, f"the registry did not show the plugin's own instance: {record!r}")
 
 
 def library_without_ig_symbols_is_refused(sandbox):
@@ -62,7 +101,9 @@ def verifier_rejection_names_program_and_reason(sandbox):
 
 if __name__ == "__main__":
     main("bad_plugin", [abi_major_mismatch_names_both_versions, newer_abi_minor_is_refused,
-                        library_without_ig_symbols_is_refused, text_file_is_refused,
+                        abi_1_x_plugin_is_refused_naming_both_versions, other_cxx_library_is_refused,
+                        plain_gadget_cannot_reach_the_registry,
+                        declared_capabilities_are_granted, library_without_ig_symbols_is_refused, text_file_is_refused,
                         exception_in_start_fails_the_instance, invalid_description_is_refused,
                         verifier_rejection_names_program_and_reason],
          programs=["bpftool"], tracepoints=["syscalls/sys_enter_getpid"])

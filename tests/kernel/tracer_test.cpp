@@ -114,12 +114,10 @@ class FakeHost final : public ig::Context {
     stream_open_at_unregister = std::any_of(watched_fds.begin(), watched_fds.end(), fd_open);
     objects_alive_at_unregister = all_exist(ids);
   }
-  std::vector<ig::RegisteredInstance> registry_snapshot() const override { return {}; }
-  ig::Result<std::shared_ptr<void>> enable_bpf_stats() override { return ig::make_error("not in this test"); }
-  bool bpf_stats_already_on() const override { return false; }
-  ig::Result<void> publish_metrics(std::vector<ig::MetricFamily>) override {
-    return ig::make_error("not in this test");
-  }
+  // A tracer declares no capability, so the host grants it none of these.
+  ig::RegistryAccess* registry() override { return nullptr; }
+  ig::BpfStatsAccess* bpf_stats() override { return nullptr; }
+  ig::MetricsAccess* metrics() override { return nullptr; }
 
  private:
   ig::Params params_;

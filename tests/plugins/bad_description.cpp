@@ -17,7 +17,7 @@ ig::Description describe() {
   ig::Field tid = IG_FIELD(Record, tid, ig::FieldType::U32, "thread id, wrongly named 'pid'");
   tid.name = "pid";
   return {"bad_description", "0.0.1", "Declares a field twice (test plugin)", {},
-          {IG_FIELD(Record, pid, ig::FieldType::U32, "process id"), tid}, sizeof(Record)};
+          {IG_FIELD(Record, pid, ig::FieldType::U32, "process id"), tid}, sizeof(Record), {}};
 }
 
 class NeverStarted final : public ig::Gadget {

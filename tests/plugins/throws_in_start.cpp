@@ -14,7 +14,7 @@ struct Record {
 
 ig::Description describe() {
   return {"throws_in_start", "0.0.1", "Throws from Gadget::start (test plugin)", {},
-          {IG_FIELD(Record, pid, ig::FieldType::U32, "process id")}, sizeof(Record)};
+          {IG_FIELD(Record, pid, ig::FieldType::U32, "process id")}, sizeof(Record), {}};
 }
 
 class ThrowsInStart final : public ig::Gadget {

@@ -16,7 +16,7 @@ struct Record {
 
 ig::Description describe() {
   return {"verifier_reject", "0.0.1", "Loads a program the verifier refuses (test plugin)", {},
-          {IG_FIELD(Record, count, ig::FieldType::U64, "calls counted")}, sizeof(Record)};
+          {IG_FIELD(Record, count, ig::FieldType::U64, "calls counted")}, sizeof(Record), {}};
 }
 
 class VerifierReject final : public ig::Gadget {

@@ -61,6 +61,27 @@ TEST_CASE("a plugin built for a newer ABI minor is refused, naming both versions
   CHECK(message.find("ABI " + version(IG_ABI_MAJOR, IG_ABI_MINOR) + ";") != std::string::npos);
 }
 
+TEST_CASE("a plugin built against ig's 1.1 SDK is refused, naming both versions") {
+  fs::path p = plugin("IG_PLUGIN_ABI_1_1");
+  CHECK(load_error(p) == "plugin '" + p.string() + "' was built for ig ABI 1.1 but this ig speaks ABI " +
+                             version(IG_ABI_MAJOR, IG_ABI_MINOR) + "; rebuild the plugin against this ig's SDK");
+}
+
+TEST_CASE("a plugin built against another C++ library ABI is refused, naming both") {
+  fs::path p = plugin("IG_PLUGIN_CXX_OLD_STRING");
+  CHECK(load_error(p) == "plugin '" + p.string() +
+                             "' was built against the C++ library 'libstdc++ pre-cxx11' but this ig uses '" +
+                             IG_CXX_LIBRARY + "'; rebuild it with g++ or clang++ on the same standard library as ig, "
+                             "without -stdlib=libc++, -D_GLIBCXX_USE_CXX11_ABI=0 or -D_GLIBCXX_DEBUG");
+}
+
+TEST_CASE("a description declaring an unknown capability is refused") {
+  ig::Description d{"x", "1", "", {}, {}, 0, {}};
+  CHECK(ig::host::check_description(d).empty());
+  d.capabilities = {ig::Capability::Registry, static_cast<ig::Capability>(1u << 7)};
+  CHECK(ig::host::check_description(d) == "unknown capability bits 0x80; this ig grants registry, bpf-stats and metrics");
+}
+
 TEST_CASE("a shared library without ig symbols is not a plugin") {
   fs::path p = plugin("IG_PLUGIN_NOT_A_PLUGIN");
   CHECK(load_error(p) == "'" + p.string() + "' is not an ig plugin: it has no 'ig_plugin_abi_version' symbol");

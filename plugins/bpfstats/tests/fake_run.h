@@ -15,13 +15,15 @@
 #include <vector>
 
 #include <ig/context.h>
+#include <ig/host_access.h>
 
 #include "record.h"
 #include "snapshot_source.h"
 
 namespace ig::bpfstats::testing {
 
-class FakeContext final : public Context {
+// Grants every host power, as the host does to bpfstats, which declares them all.
+class FakeContext final : public Context, private RegistryAccess, private BpfStatsAccess, private MetricsAccess {
  public:
   // Everything the plugin did, in order: "emit <gadgetName>/<progID> +<runtimeDelta>",
   // "log <message>", "finish ok" or "finish <error>".
@@ -31,10 +33,10 @@ class FakeContext final : public Context {
   std::vector<std::pair<std::chrono::nanoseconds, std::function<void()>>> timers;
   std::vector<std::pair<int, std::function<void()>>> watches;
   std::vector<BpfObjectIds> registered, unregistered;
-  std::vector<RegisteredInstance> registry;
+  std::vector<RegisteredInstance> registry_entries;  // what registry()->snapshot() returns
   bool stats_on = false;
   std::vector<std::vector<MetricFamily>> published;
-  std::optional<Error> refuse_publish;  // set: publish_metrics() fails with it
+  std::optional<Error> refuse_publish;  // set: publish() fails with it
 
   const Params& params() const override { return params_; }
   std::string_view instance_id() const override { return "ffffffffffffffffffffffffffffffff"; }
@@ -61,19 +63,23 @@ class FakeContext final : public Context {
   }
   void register_bpf(const BpfObjectIds& ids) override { registered.push_back(ids); }
   void unregister_bpf(const BpfObjectIds& ids) override { unregistered.push_back(ids); }
-  std::vector<RegisteredInstance> registry_snapshot() const override { return registry; }
-  Result<std::shared_ptr<void>> enable_bpf_stats() override { return std::shared_ptr<void>(std::make_shared<int>(0)); }
-  bool bpf_stats_already_on() const override { return stats_on; }
-  Result<void> publish_metrics(std::vector<MetricFamily> families) override {
-    if (refuse_publish) return *refuse_publish;
-    published.push_back(std::move(families));
-    return {};
-  }
+  RegistryAccess* registry() override { return this; }
+  BpfStatsAccess* bpf_stats() override { return this; }
+  MetricsAccess* metrics() override { return this; }
 
   // Fire the one timer the run armed.
   void tick() { timers.at(0).second(); }
 
  private:
+  std::vector<RegisteredInstance> snapshot() const override { return registry_entries; }
+  Result<std::shared_ptr<void>> enable() override { return std::shared_ptr<void>(std::make_shared<int>(0)); }
+  bool already_on() const override { return stats_on; }
+  Result<void> publish(std::vector<MetricFamily> families) override {
+    if (refuse_publish) return *refuse_publish;
+    published.push_back(std::move(families));
+    return {};
+  }
+
   Params params_;
 };
 

@@ -51,7 +51,7 @@ struct Run {
   FakeSource source;
   std::unique_ptr<Runner> runner;
 
-  explicit Run(std::vector<RegisteredInstance> registry = {instance_a()}) { ctx.registry = std::move(registry); }
+  explicit Run(std::vector<RegisteredInstance> registry = {instance_a()}) { ctx.registry_entries = std::move(registry); }
 
   Result<void> start(std::map<std::string, std::string> given, bool stats_were_on = false) {
     auto config = parse_config(params(std::move(given)));
@@ -293,7 +293,7 @@ TEST_CASE("a collector leaves out the series of an instance removed while its pa
   run.prepare(2);
   REQUIRE(run.start({{"metrics", "true"}}).ok());
   run.ctx.tick();                      // the pass joins with a copy that still has B
-  run.ctx.registry = {instance_a()};  // B is removed before the loop publishes
+  run.ctx.registry_entries = {instance_a()};  // B is removed before the loop publishes
   run.collect();
   REQUIRE(run.ctx.published.size() == 2);
   for (const MetricFamily& family : run.ctx.published.back()) {

@@ -1,17 +1,16 @@
-// What the host gives a running instance. Implemented by the host; a plugin only calls it.
-// Calls are made on the host's event loop thread: never block in a callback.
+// What the host gives a running instance: what a tracer needs. Implemented by the host;
+// a plugin only calls it. Calls are made on the host's event loop thread: never block
+// in a callback. Powers beyond tracing are opt-in: see ig/host_access.h.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ig/metrics.h"
 #include "ig/result.h"
 #include "ig/schema.h"
 
@@ -25,13 +24,10 @@ struct BpfObjectIds {
   std::vector<std::uint32_t> maps;
 };
 
-// One entry of the central registry, as plugins such as bpfstats see it.
-struct RegisteredInstance {
-  std::string id;      // 32 lowercase hex characters
-  std::string name;
-  std::string gadget;
-  BpfObjectIds objects;
-};
+// ig/host_access.h: granted only to a plugin that declares the matching Capability.
+class RegistryAccess;
+class BpfStatsAccess;
+class MetricsAccess;
 
 class Context {
  public:
@@ -55,28 +51,17 @@ class Context {
   // The instance has nothing more to do (a one-shot plugin); the host stops it.
   virtual void finish(Result<void> status) = 0;
 
-  // The central registry. bpf.h's load helper calls these for you.
+  // This instance's own BPF objects in the central registry, so bpfstats can attribute
+  // them. bpf.h's load helper calls these for you.
   virtual void register_bpf(const BpfObjectIds& ids) = 0;
   virtual void unregister_bpf(const BpfObjectIds& ids) = 0;
-  virtual std::vector<RegisteredInstance> registry_snapshot() const = 0;
 
-  // Keep the kernel's BPF run-time statistics (run_time_ns, run_cnt) on while the
-  // returned handle lives. The host reference-counts it across instances and puts
-  // the kernel back as it found it when the last handle goes.
-  virtual Result<std::shared_ptr<void>> enable_bpf_stats() = 0;
-  // True when run-time stats were already on before this instance asked: the daemon
-  // keeps them on (--enable-bpfstats), another instance holds them, or something
-  // outside ig set kernel.bpf_stats_enabled. Counters then need no warm-up.
-  virtual bool bpf_stats_already_on() const = 0;
-
-  // --- ABI 1.1 ---
-  // Replace this instance's whole set of metric families (see ig/metrics.h) with
-  // `families`, atomically: the daemon's next scrape shows exactly these series (an
-  // empty vector withdraws them all). They vanish when the instance stops. Refused,
-  // leaving the previous set in place, when a family breaks metrics.h's rules, when
-  // another live instance publishes a family of the same name, or when the daemon
-  // serves no metrics (no --metrics-listen / [metrics] listen).
-  virtual Result<void> publish_metrics(std::vector<MetricFamily> families) = 0;
+  // The host's powers beyond tracing (ig/host_access.h). Each is null unless the
+  // plugin's Description::capabilities declares it, and then never null; the host
+  // owns it, valid until stop() returns.
+  virtual RegistryAccess* registry() = 0;    // Capability::Registry
+  virtual BpfStatsAccess* bpf_stats() = 0;   // Capability::BpfStats
+  virtual MetricsAccess* metrics() = 0;      // Capability::Metrics
 };
 
 }  // namespace ig

@@ -1,5 +1,6 @@
 // The plugin boundary: a plugin exports exactly two symbols, made by IG_PLUGIN():
-//   ig_plugin_abi_version  (extern "C" ig_abi_version) read first by the host;
+//   ig_plugin_abi_version  (extern "C" ig_abi_version: ABI major, minor and the C++
+//                          standard library ABI) read first by the host;
 //   ig_plugin_entry        a Boost.DLL alias to `const ig::Plugin* ()`, imported only
 //                          once the ABI version is accepted.
 #pragma once
@@ -48,8 +49,7 @@ using PluginEntry = const Plugin*();
   }                                                                                        \
   extern "C" {                                                                             \
   __attribute__((visibility("default"))) extern const ig_abi_version ig_plugin_abi_version; \
-  const ig_abi_version ig_plugin_abi_version = {                                           \
-      IG_ABI_MAJOR, IG_ABI_MINOR};                                                         \
+  const ig_abi_version ig_plugin_abi_version = ::ig::kAbiVersion;                          \
   /* The layout Boost.DLL's BOOST_DLL_ALIAS produces, without needing Boost here. */      \
   __attribute__((visibility("default"), section("boostdll"))) const void* ig_plugin_entry = \
       reinterpret_cast<const void*>(&ig_plugin_entry_impl);                                \

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "ig/capability.h"
+
 namespace ig {
 
 enum class ParamType : std::uint8_t {
@@ -75,12 +77,15 @@ inline Field make_field(std::string name, FieldType type, std::size_t offset, st
   ::ig::make_field(#member, field_type, offsetof(Struct, member), sizeof(Struct::member), help_text)
 
 struct Description {
-  std::string name;     // the gadget name, `^[a-z0-9_]{1,32}$`; also the plugin file name
+  std::string name;     // the gadget name, `^[a-z0-9_]{1,32}$`; the plugin file must be NAME.so
   std::string version;  // the plugin's own version
   std::string summary;  // one line for `ig gadgets`
   std::vector<Param> params;
   std::vector<Field> fields;
   std::size_t record_size = 0;  // the largest record emit() is given
+  // The host's powers the plugin needs beyond tracing (ig/capability.h); `{}` for a
+  // tracer. Context grants these and nothing else.
+  Capabilities capabilities;
 };
 
 // Parameter values, validated and normalised by the host against the Description
