@@ -163,6 +163,11 @@ Result<PluginHandle> load_plugin(const fs::path& path, const ig_abi_version& hos
     return make_error("plugin " + quoted(path) + " returned no description; it is broken");
   if (std::string bad = check_description(loaded->description()); !bad.empty())
     return make_error("plugin " + quoted(path) + " has an invalid description: " + bad);
+  // The registry and `ig list` know the gadget by its declared name, `ig run NAME`
+  // finds it by file name: they must be one.
+  if (const std::string& name = loaded->description().name; path.filename() != name + ".so")
+    return make_error("plugin file " + quoted(path) + " declares gadget '" + name + "'; rename the file to '" +
+                      name + ".so' or fix the name in its description");
   return PluginHandle(std::move(loaded));
 }
 

@@ -23,7 +23,7 @@ struct LoadedPlugin {
 using PluginHandle = std::shared_ptr<const LoadedPlugin>;
 
 // dlopen `path`, check its ABI version against the host's, import its entry point,
-// validate the description it returns.
+// validate the description it returns and that the file is named after it.
 // `host_abi` is this ig's; tests pass a newer minor to prove an older plugin loads.
 Result<PluginHandle> load_plugin(const std::filesystem::path& path, const ig_abi_version& host_abi = kAbiVersion);
 

@@ -46,6 +46,12 @@ def other_cxx_library_is_refused(sandbox):
            f"message: {message!r}")
 
 
+def file_not_named_after_its_gadget_is_refused(sandbox):
+    path, message = refused(sandbox, "wrong_name")
+    expect(path in message and "declares gadget 'renamed_gadget'" in message and "'renamed_gadget.so'" in message,
+           f"both names are not in the message: {message!r}")
+
+
 def granted(sandbox, plugin):
     """What the host_access test plugin reports its Context granted, run through the daemon."""
     run = IgRun(sandbox, [plugin_path(plugin), "--timeout", "10s"])
@@ -102,7 +108,7 @@ def verifier_rejection_names_program_and_reason(sandbox):
 if __name__ == "__main__":
     main("bad_plugin", [abi_major_mismatch_names_both_versions, newer_abi_minor_is_refused,
                         abi_1_x_plugin_is_refused_naming_both_versions, other_cxx_library_is_refused,
-                        plain_gadget_cannot_reach_the_registry,
+                        file_not_named_after_its_gadget_is_refused, plain_gadget_cannot_reach_the_registry,
                         declared_capabilities_are_granted, library_without_ig_symbols_is_refused, text_file_is_refused,
                         exception_in_start_fails_the_instance, invalid_description_is_refused,
                         verifier_rejection_names_program_and_reason],

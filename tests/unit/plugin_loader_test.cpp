@@ -75,6 +75,29 @@ TEST_CASE("a plugin built against another C++ library ABI is refused, naming bot
                              "without -stdlib=libc++, -D_GLIBCXX_USE_CXX11_ABI=0 or -D_GLIBCXX_DEBUG");
 }
 
+TEST_CASE("a plugin whose file is not named after its gadget is refused, naming both") {
+  fs::path p = plugin("IG_PLUGIN_WRONG_NAME");
+  CHECK(load_error(p) == "plugin file '" + p.string() +
+                             "' declares gadget 'renamed_gadget'; rename the file to 'renamed_gadget.so' or fix "
+                             "the name in its description");
+}
+
+TEST_CASE("a sound plugin copied under another gadget's name is refused") {
+  TempDir dir;
+  fs::path copy = dir.path / "trace_open.so";
+  fs::copy_file(plugin("IG_PLUGIN_THROWS_IN_START"), copy);
+  PluginCatalog catalog({dir.path});
+  auto found = catalog.find("trace_open");
+  REQUIRE_FALSE(found.ok());
+  CHECK(found.error().message == "plugin file '" + copy.string() +
+                                     "' declares gadget 'throws_in_start'; rename the file to 'throws_in_start.so' "
+                                     "or fix the name in its description");
+  std::vector<std::string> warnings;
+  CHECK(catalog.all(warnings).empty());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].ends_with(", ignoring"));
+}
+
 TEST_CASE("a description declaring an unknown capability is refused") {
   ig::Description d{"x", "1", "", {}, {}, 0, {}};
   CHECK(ig::host::check_description(d).empty());
