@@ -19,6 +19,8 @@ bench/bpfstats_snapshot_bench (the plugin's own snapshot code, in-process: warm 
 under --interval, and cold, one fresh process per sample, as a one-shot run). At
 N = --interval-at (1000), `ig run bpfstats --all --interval 1s -o json` runs for
 --interval-seconds (30) while the daemon's and the client's CPU time are read.
+With --baseline-snapshot-bench PATH (bpfstats_snapshot_bench built from an earlier
+commit), its warm and cold parts are timed too, right after this build's.
 
 Usage (root):  python3 bench/bpfstats_bench.py --build-dir build-bench
 Leaves nothing behind: loaders, instances and daemons are stopped, the loader's
@@ -257,14 +259,14 @@ class Bench:
         line = [l for l in out.splitlines() if l.startswith("floor ")][-1]
         return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
 
-    def snapshot_bench(self, ids):
+    def snapshot_bench(self, ids, binary):
         """Warm parts (one process, --inner-rounds rounds) and cold parts (one fresh process
         per sample, as a one-shot run loads the plugin afresh), each as {median_us, ...}."""
         parts, iterator, memlock_check, counters, counters_check = {}, "?", "?", "?", "?"
         owned = [str(ids[0]), str(ids[0] + (ids[1] - ids[0]) // 2)]
         runs = [[str(self.args.inner_rounds)]] + [["--cold", "1"]] * self.args.cold_runs
         for extra in runs:
-            out = subprocess.run([self.args.snapshot_bench, *extra, *owned], capture_output=True, text=True,
+            out = subprocess.run([binary, *extra, *owned], capture_output=True, text=True,
                                  check=True).stdout
             for line in out.splitlines():
                 if line.startswith("part "):
@@ -343,19 +345,26 @@ class Bench:
         print(snap["memlock_check"])
         print(snap["counters_iterator"])
         print(snap["counters_check"])
-        for part in ("cold_kernel", "cold_holders", "cold_rows", "kernel", "counters", "kernel_iter", "holders",
-                     "holders_kept", "holders_proc", "snapshot", "tick"):
-            if part not in snap:
-                continue  # the iterators could not load here
-            p = snap[part]
-            print(f"plugin {part:13s}: {p['median_us'] / 1000:.2f} ms wall ({p['min_us'] / 1000:.2f}-"
-                  f"{p['max_us'] / 1000:.2f}) = {p['median_us'] / fl:.2f}x floor, {p['median_us'] / fr:.2f}x "
-                  f"reread floor; {p['cpu_median_us'] / 1000:.2f} ms CPU")
+        parts = ("cold_kernel", "cold_holders", "cold_rows", "kernel", "counters", "kernel_iter", "holders",
+                 "holders_kept", "holders_proc", "holder_load", "snapshot", "tick")
+        for label, parts_of in (("plugin", snap), ("baseline", res.get("baseline_snapshot"))):
+            for part in parts if parts_of else ():
+                if part not in parts_of:
+                    continue  # the iterators could not load here
+                p = parts_of[part]
+                print(f"{label} {part:13s}: {p['median_us'] / 1000:.2f} ms wall ({p['min_us'] / 1000:.2f}-"
+                      f"{p['max_us'] / 1000:.2f}) = {p['median_us'] / fl:.2f}x floor, {p['median_us'] / fr:.2f}x "
+                      f"reread floor; {p['cpu_median_us'] / 1000:.2f} ms CPU")
         one_shot = snap["cold_kernel"]["median_us"] + snap["cold_holders"]["median_us"]
         res["one_shot_snapshot_us"] = one_shot
         print(f"one-shot snapshot (cold kernel + cold holders): {one_shot / 1000:.2f} ms = {one_shot / fl:.2f}x "
               f"floor, {one_shot / fr:.2f}x reread floor; one-shot tick (+ rows) "
               f"{(one_shot + snap['cold_rows']['median_us']) / 1000:.2f} ms")
+        if "baseline_snapshot" in res:
+            base = res["baseline_snapshot"]
+            print(f"baseline: {base['iterator']}")
+            b = base["cold_kernel"]["median_us"] + base["cold_holders"]["median_us"]
+            print(f"baseline one-shot snapshot: {b / 1000:.2f} ms = {b / fl:.2f}x floor, {b / fr:.2f}x reread floor")
         for which, iv in res.get("interval", {}).items():
             print(f"--interval 1s, {which}, over {iv['seconds']:.0f}s: daemon {iv['daemon_pct']:.2f}% "
                   f"(schedstat {iv['daemon_pct_sched']:.2f}%), client {iv['client_pct']:.2f}% "
@@ -393,7 +402,9 @@ class Bench:
                    for name, xs in runs.items() if xs}
             res["others"] = others
             res["floor"] = self.floor()
-            res["snapshot"] = self.snapshot_bench(ids)
+            res["snapshot"] = self.snapshot_bench(ids, a.snapshot_bench)
+            if a.baseline_snapshot_bench:
+                res["baseline_snapshot"] = self.snapshot_bench(ids, a.baseline_snapshot_bench)
             if n == a.interval_at:
                 res["interval"] = {which: self.interval_cpu(which, a.interval_seconds) for which in self.daemons}
             self.report_size(n, res)
@@ -410,6 +421,8 @@ def main():
     ap.add_argument("--floor")
     ap.add_argument("--snapshot-bench")
     ap.add_argument("--baseline-plugin", help="a bpfstats.so from an earlier commit, timed in the same rounds")
+    ap.add_argument("--baseline-snapshot-bench",
+                    help="a bpfstats_snapshot_bench from an earlier commit, its parts timed in the same run")
     ap.add_argument("--sizes", default="100,1000,5000")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--inner-rounds", type=int, default=20, help="rounds inside the floor and warm snapshot benches")
@@ -426,7 +439,7 @@ def main():
     if os.geteuid() != 0:
         print("bpfstats_bench: needs root (CAP_SYS_ADMIN)", file=sys.stderr)
         sys.exit(77)
-    for path in (a.ig, a.loader, a.floor, a.snapshot_bench):
+    for path in [a.ig, a.loader, a.floor, a.snapshot_bench] + [p for p in [a.baseline_snapshot_bench] if p]:
         if not os.access(path, os.X_OK):
             die(f"{path} is not built")
 

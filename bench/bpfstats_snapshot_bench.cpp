@@ -12,6 +12,7 @@
 //   holders       find_program_holders (the task_file iterator where it loads, else /proc)
 //   holders_kept  the same with an iterator loaded once (what a warm --all pass does)
 //   holders_proc  find_program_holders_in_proc (the /proc scan, the fallback)
+//   holder_load   loading the holder iterator and freeing it, without a scan
 //   snapshot      take_kernel_snapshot with holders: what one --all tick reads (with
 //                 the kept iterators where they load, as the plugin does)
 //   tick          the view's plan + snapshot + its rows (the previous round as
@@ -195,7 +196,7 @@ int main(int argc, char** argv) {
   std::printf("program counter iterator: %s; holder iterator kept: %s\n", counters ? "yes" : why_not.c_str(),
               kept.holders ? "yes" : "no");
 
-  Samples kernel, counters_read, kernel_iter, holders, holders_kept, holders_proc, snapshot, tick;
+  Samples kernel, counters_read, kernel_iter, holders, holders_kept, holders_proc, holder_load, snapshot, tick;
   std::size_t programs = 0, holder_progs = 0, holder_progs_proc = 0, rows_out = 0, mismatches = 0, compared = 0, moving = 0;
   KernelSnapshot previous;
   bool has_previous = false;
@@ -217,6 +218,7 @@ int main(int argc, char** argv) {
     auto by_default = holders.time([] { return find_program_holders(); });
     if (kept.holders) holders_kept.time([&] { return find_program_holders("/proc", kept.holders.get()); });
     auto by_proc = holders_proc.time([] { return find_program_holders_in_proc(); });
+    if (kept.holders) holder_load.time([] { return HolderIterator::load() != nullptr; });
     holder_progs = by_default.size();
     holder_progs_proc = by_proc.size();
     if (r == 0) {
@@ -251,6 +253,7 @@ int main(int argc, char** argv) {
   report("holders", holders, holder_progs);
   if (kept.holders) report("holders_kept", holders_kept, holder_progs);
   report("holders_proc", holders_proc, holder_progs_proc);
+  if (kept.holders) report("holder_load", holder_load, 1);
   report("snapshot", snapshot, programs);
   report("tick", tick, rows_out);
   return 0;
