@@ -4,6 +4,10 @@
 clang -target bpf -> bpftool gen object (strips DWARF, links) -> bpftool gen skeleton.
 Fails the build when a program or map name does not fit the kernel's 16-byte name
 field (15 characters), because bpftool and bpfstats would then show it truncated.
+
+--light writes a light skeleton (bpftool gen skeleton -L) instead: C only, no libbpf
+at run time, and the kernel applies the CO-RE relocations from its own BTF (Linux
+5.17+), so loading does not read the kernel's BTF in user space.
 """
 import argparse
 import os
@@ -29,6 +33,7 @@ def main():
     ap.add_argument("--name", required=True, help="skeleton struct name")
     ap.add_argument("--arch", default="x86")
     ap.add_argument("--depfile")
+    ap.add_argument("--light", action="store_true", help="a light skeleton (bpftool gen skeleton -L)")
     ap.add_argument("-I", dest="includes", action="append", default=[])
     ap.add_argument("source")
     ap.add_argument("output")
@@ -47,6 +52,9 @@ def main():
         run([args.bpftool, "gen", "object", linked, obj])
         skel = run([args.bpftool, "gen", "skeleton", linked, "name", args.name],
                    capture_output=True, text=True).stdout
+        # The names are checked on the full skeleton, which spells them out.
+        light = run([args.bpftool, "gen", "skeleton", "-L", linked, "name", args.name],
+                    capture_output=True, text=True).stdout if args.light else None
 
     too_long = []
     for kind, name in re.findall(r's->(progs|maps)\[\d+\]\.name = "([^"]*)"', skel):
@@ -59,7 +67,7 @@ def main():
         sys.exit(1)
 
     with open(args.output, "w") as f:
-        f.write(skel)
+        f.write(light if args.light else skel)
 
 
 if __name__ == "__main__":
