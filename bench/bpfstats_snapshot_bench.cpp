@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
     }
 
     auto by_default = holders.time([] { return find_program_holders(); });
-    if (kept.holders) holders_kept.time([&] { return find_program_holders("/proc", kept.holders.get()); });
+    if (kept.holders) holders_kept.time([&] { return find_program_holders(kept.holders.get()); });
     auto by_proc = holders_proc.time([] { return find_program_holders_in_proc(); });
     if (kept.holders) holder_load.time([] { return HolderIterator::load() != nullptr; });
     holder_progs = by_default.size();

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "holders.h"
+#include "holder_model.h"
 
 namespace ig::bpfstats {
 

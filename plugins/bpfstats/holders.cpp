@@ -2,7 +2,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
@@ -17,69 +16,13 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string_view>
 
-#include "fdinfo.h"
 #include "iterator_records.h"
 #include <ig/unique_fd.h>
 
 namespace ig::bpfstats {
 namespace {
-
-using PidsByProgram = std::map<std::uint32_t, std::set<std::uint32_t>>;
-
-std::string comm_of(int proc_fd, const std::string& pid) {
-  std::string comm = read_small_file(proc_fd, (pid + "/comm").c_str());
-  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
-  return comm;
-}
-
-// Pids ascending with their comm, from /proc/PID/comm (empty if the process is gone).
-HoldersByProgram with_comms(const PidsByProgram& pids_by_prog, int proc_fd) {
-  HoldersByProgram holders;
-  std::map<std::uint32_t, std::string> comms;
-  for (const auto& [prog_id, pid_set] : pids_by_prog) {
-    for (std::uint32_t pid : pid_set) {
-      auto [it, fresh] = comms.try_emplace(pid);
-      if (fresh) it->second = comm_of(proc_fd, std::to_string(pid));
-      holders[prog_id].push_back(Holder{pid, it->second});
-    }
-  }
-  return holders;
-}
-
-// --- /proc ---------------------------------------------------------------------
-
-struct DirCloser {
-  void operator()(DIR* dir) const { ::closedir(dir); }
-};
-using DirPtr = std::unique_ptr<DIR, DirCloser>;
-
-// Opens a directory relative to `dir_fd`; the DIR owns the new fd.
-DirPtr open_dir(int dir_fd, const char* path) {
-  int fd = ::openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  DIR* dir = ::fdopendir(fd);
-  if (!dir) ::close(fd);
-  return DirPtr(dir);
-}
-
-bool is_number(const char* name) {
-  if (!*name) return false;
-  for (const char* p = name; *p; ++p)
-    if (*p < '0' || *p > '9') return false;
-  return true;
-}
-
-// Program fds and link fds are the anon inodes whose fdinfo names a prog_id.
-bool may_hold_program(int fd_dir, const char* name) {
-  char target[64];
-  ssize_t n = ::readlinkat(fd_dir, name, target, sizeof(target) - 1);
-  if (n <= 0) return false;
-  std::string_view link(target, static_cast<std::size_t>(n));
-  return link == "anon_inode:bpf-prog" || link == "anon_inode:bpf_link";
-}
 
 // --- the task_file iterator ------------------------------------------------------
 //
@@ -531,12 +474,6 @@ std::vector<bpf_insn> iterator_program(const Layout& l) {
 
 std::atomic<bool> iterator_unusable{false};  // it failed to load once: /proc from then on
 
-// What the iterator writes per program or link fd.
-struct Pair {
-  std::uint32_t tgid;
-  std::uint32_t prog_id;
-};
-
 }  // namespace
 
 std::unique_ptr<HolderIterator> HolderIterator::load() {
@@ -569,70 +506,24 @@ bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kep
     fresh = HolderIterator::load();
     kept = fresh.get();
   }
-  std::vector<Pair> pairs;
-  if (!kept || read_iterator_records(kept->link_fd(), pairs) != 0) {
-    iterator_unusable.store(true, std::memory_order_relaxed);
-    return false;
-  }
-  // The iterator reports the kernel's pids; /proc (and the user) see those of our
-  // pid namespace. Our own fds to the iterator tell whether the two agree.
-  const auto self = static_cast<std::uint32_t>(::getpid());
-  bool saw_self = false;
-  PidsByProgram pids_by_prog;
-  for (const Pair& pair : pairs) {
-    if (pair.prog_id == kept->program_id()) {
-      if (pair.tgid != self) {
-        iterator_unusable.store(true, std::memory_order_relaxed);
-        return false;
-      }
-      saw_self = true;
-      if (!fresh) pids_by_prog[pair.prog_id].insert(pair.tgid);  // a kept iterator is a program like others
-      continue;
-    }
-    pids_by_prog[pair.prog_id].insert(pair.tgid);
-  }
-  if (!saw_self) {
+  std::vector<holder_record> pairs;
+  std::optional<PidsByProgram> pids;
+  if (kept && read_iterator_records(kept->link_fd(), pairs) == 0)
+    pids = pids_from_iterator(pairs, kept->program_id(), static_cast<std::uint32_t>(::getpid()), !fresh);
+  if (!pids) {
     iterator_unusable.store(true, std::memory_order_relaxed);
     return false;
   }
   UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  out = with_comms(pids_by_prog, proc.get());
+  const int proc_fd = proc.get();
+  out = with_comms(*pids, [proc_fd](std::uint32_t pid) { return read_comm(proc_fd, pid); });
   return true;
 }
 
-HoldersByProgram find_program_holders_in_proc(const std::string& proc_root) {
-  UniqueFd proc(::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!proc) return {};
-  DirPtr pids = open_dir(proc.get(), ".");
-  if (!pids) return {};
-
-  PidsByProgram pids_by_prog;
-  while (dirent* entry = ::readdir(pids.get())) {
-    if (!is_number(entry->d_name)) continue;
-    const std::string pid = entry->d_name;
-    const auto pid_number = static_cast<std::uint32_t>(std::strtoul(pid.c_str(), nullptr, 10));
-    DirPtr fds = open_dir(proc.get(), (pid + "/fd").c_str());
-    if (!fds) continue;  // exited, or not ours to read
-    const int fd_dir = ::dirfd(fds.get());
-    UniqueFd fdinfo_dir;  // PID/fdinfo, opened at the first BPF fd: most processes have none
-    while (dirent* fd_entry = ::readdir(fds.get())) {
-      if (!is_number(fd_entry->d_name) || !may_hold_program(fd_dir, fd_entry->d_name)) continue;
-      if (!fdinfo_dir) {
-        fdinfo_dir = UniqueFd(::openat(proc.get(), (pid + "/fdinfo").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!fdinfo_dir) break;
-      }
-      if (auto prog_id = read_fdinfo_value(fdinfo_dir.get(), fd_entry->d_name, "prog_id");
-          prog_id && *prog_id <= UINT32_MAX)
-        pids_by_prog[static_cast<std::uint32_t>(*prog_id)].insert(pid_number);
-    }
-  }
-  return with_comms(pids_by_prog, proc.get());
-}
-
-HoldersByProgram find_program_holders(const std::string& proc_root, HolderIterator* kept) {
+HoldersByProgram find_program_holders(HolderIterator* kept) {
   HoldersByProgram holders;
-  if (proc_root == "/proc" && find_program_holders_by_iterator(holders, kept)) return holders;
-  return find_program_holders_in_proc(proc_root);
+  if (find_program_holders_by_iterator(holders, kept)) return holders;
+  return find_program_holders_in_proc();
 }
 
 }  // namespace ig::bpfstats

@@ -11,18 +11,14 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <string>
-#include <vector>
 
 #include <ig/unique_fd.h>
 
-#include "snapshot.h"
+#include "holder_model.h"
+#include "holder_proc_scan.h"
 
 namespace ig::bpfstats {
-
-using HoldersByProgram = std::map<std::uint32_t, std::vector<Holder>>;
 
 // The task_file iterator program and its link, loaded once for many scans.
 class HolderIterator {
@@ -41,13 +37,9 @@ class HolderIterator {
 };
 
 // Holders by program id, pids ascending. Processes that vanish or cannot be read
-// during the scan are left out, never an error. `proc_root` is for tests: any other
-// root than "/proc" is scanned as files, without the iterator. With `kept`, the scan
-// uses that iterator instead of loading one, and lists its holder (us) like any other.
-HoldersByProgram find_program_holders(const std::string& proc_root = "/proc", HolderIterator* kept = nullptr);
-
-// The /proc scan alone (the fallback; tests and benchmarks call it directly).
-HoldersByProgram find_program_holders_in_proc(const std::string& proc_root = "/proc");
+// during the scan are left out, never an error. With `kept`, the scan uses that
+// iterator instead of loading one, and lists its holder (us) like any other.
+HoldersByProgram find_program_holders(HolderIterator* kept = nullptr);
 
 // The iterator alone; false when it cannot run here (then `out` is untouched).
 bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept = nullptr);

@@ -208,7 +208,7 @@ HoldersByProgram kept_holders(PassCache& kept, const KernelSnapshot& snapshot) {
   IdentityReader identify = [&proc](std::uint32_t pid) { return read_process_identity(proc.get(), pid); };
   const auto now = HolderCache::Clock::now();
   if (auto reused = kept.holder_cache.reuse(ids, now, identify)) return std::move(*reused);
-  HoldersByProgram holders = find_program_holders("/proc", kept.holders.get());
+  HoldersByProgram holders = find_program_holders(kept.holders.get());
   kept.holder_cache.keep(holders, std::move(ids), now, identify);
   return holders;
 }

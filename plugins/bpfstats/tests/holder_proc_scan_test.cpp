@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "holders.h"
+#include "holder_proc_scan.h"
 
 namespace fs = std::filesystem;
-using ig::bpfstats::find_program_holders;
+using ig::bpfstats::find_program_holders_in_proc;
 
 namespace {
 
@@ -52,7 +52,7 @@ TEST_CASE("holders are the processes with a program fd or a link fd to the progr
   proc.fd("99", "1", "/dev/null", "prog_id:\t42\n");  // not a BPF fd, whatever its fdinfo says
   fs::create_directories(proc.root() + "/self/fd");
 
-  auto holders = find_program_holders(proc.root());
+  auto holders = find_program_holders_in_proc(proc.root());
   REQUIRE(holders.size() == 2);
   REQUIRE(holders[42].size() == 2);
   CHECK(holders[42][0].pid == 17);
@@ -64,5 +64,5 @@ TEST_CASE("holders are the processes with a program fd or a link fd to the progr
 }
 
 TEST_CASE("a missing /proc gives no holders, not an error") {
-  CHECK(find_program_holders("/nonexistent-bpfstats-proc").empty());
+  CHECK(find_program_holders_in_proc("/nonexistent-bpfstats-proc").empty());
 }
