@@ -346,7 +346,7 @@ class Bench:
         print(snap["counters_iterator"])
         print(snap["counters_check"])
         parts = ("cold_kernel", "cold_holders", "cold_rows", "kernel", "counters", "kernel_iter", "holders",
-                 "holders_kept", "holders_proc", "holder_load", "snapshot", "tick")
+                 "holders_kept", "holders_proc", "holder_load", "holder_load_full", "snapshot", "tick")
         for label, parts_of in (("plugin", snap), ("baseline", res.get("baseline_snapshot"))):
             for part in parts if parts_of else ():
                 if part not in parts_of:

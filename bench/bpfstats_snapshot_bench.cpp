@@ -13,6 +13,8 @@
 //   holders_kept  the same with an iterator loaded once (what a warm --all pass does)
 //   holders_proc  find_program_holders_in_proc (the /proc scan, the fallback)
 //   holder_load   loading the holder iterator and freeing it, without a scan
+//   holder_load_full  the same through a full libbpf skeleton of the same program
+//                 (the plugin uses a light one: docs/benchmarks.md says why)
 //   snapshot      take_kernel_snapshot with holders: what one --all tick reads (with
 //                 the kept iterators where they load, as the plugin does)
 //   tick          the view's plan + snapshot + its rows (the previous round as
@@ -43,6 +45,7 @@
 
 #include "aggregate.h"
 #include "fdinfo.h"
+#include "holder_iterator_full.skel.h"
 #include "holders.h"
 #include "kernel_snapshot.h"
 #include "record.h"
@@ -144,6 +147,14 @@ std::size_t counter_mismatches(const KernelSnapshot& before, const KernelSnapsho
   return bad;
 }
 
+// Open, load, attach and free the holder iterator as a full skeleton; false if it failed.
+bool load_full_holder_iterator() {
+  holder_iterator_full_bpf* skel = holder_iterator_full_bpf__open_and_load();
+  bool ok = skel && holder_iterator_full_bpf__attach(skel) == 0;
+  holder_iterator_full_bpf__destroy(skel);
+  return ok;
+}
+
 int fail(const ig::Error& error) {
   std::fprintf(stderr, "bpfstats_snapshot_bench: %s\n", error.message.c_str());
   return 1;
@@ -196,7 +207,8 @@ int main(int argc, char** argv) {
   std::printf("program counter iterator: %s; holder iterator kept: %s\n", counters ? "yes" : why_not.c_str(),
               kept.holders ? "yes" : "no");
 
-  Samples kernel, counters_read, kernel_iter, holders, holders_kept, holders_proc, holder_load, snapshot, tick;
+  Samples kernel, counters_read, kernel_iter, holders, holders_kept, holders_proc, holder_load, holder_load_full,
+      snapshot, tick;
   std::size_t programs = 0, holder_progs = 0, holder_progs_proc = 0, rows_out = 0, mismatches = 0, compared = 0, moving = 0;
   KernelSnapshot previous;
   bool has_previous = false;
@@ -219,6 +231,7 @@ int main(int argc, char** argv) {
     if (kept.holders) holders_kept.time([&] { return find_program_holders(kept.holders.get()); });
     auto by_proc = holders_proc.time([] { return find_program_holders_in_proc(); });
     if (kept.holders) holder_load.time([] { return HolderIterator::load() != nullptr; });
+    if (kept.holders) holder_load_full.time(load_full_holder_iterator);
     holder_progs = by_default.size();
     holder_progs_proc = by_proc.size();
     if (r == 0) {
@@ -254,6 +267,7 @@ int main(int argc, char** argv) {
   if (kept.holders) report("holders_kept", holders_kept, holder_progs);
   report("holders_proc", holders_proc, holder_progs_proc);
   if (kept.holders) report("holder_load", holder_load, 1);
+  if (kept.holders) report("holder_load_full", holder_load_full, 1);
   report("snapshot", snapshot, programs);
   report("tick", tick, rows_out);
   return 0;
