@@ -4,9 +4,10 @@
 // It is built as a light skeleton (bpftool gen skeleton -L), where the kernel applies
 // the CO-RE relocations from its own BTF: Linux 5.17+. A one-shot loads it for its
 // one scan, and libbpf's full skeleton would read and index the kernel's whole BTF
-// in user space first, about 25 ms a load on Linux 6.18 against about 1 ms for the
-// light one (docs/benchmarks.md, "The holder iterator in C"). Elsewhere (older
-// kernels, no BTF, lockdown, a pid namespace of the daemon's own) scans use /proc.
+// in user space first: 17-21 ms of CPU a load on Linux 6.18, against about 1 ms for
+// the light one (docs/benchmarks.md, "The holder iterator in C with CO-RE").
+// Elsewhere (older kernels, no BTF, lockdown, a pid namespace of the daemon's own)
+// scans use /proc.
 #pragma once
 
 #include <cstdint>
