@@ -54,13 +54,6 @@ void Registry::remove_objects(const std::string& instance_id, const BpfObjectIds
   erase_ids(it->second.objects.maps, ids.maps);
 }
 
-std::optional<std::string> Registry::program_owner(std::uint32_t prog_id) const {
-  std::lock_guard lock(mutex_);
-  auto it = program_owner_.find(prog_id);
-  if (it == program_owner_.end()) return std::nullopt;
-  return it->second;
-}
-
 std::vector<RegisteredInstance> Registry::snapshot() const {
   std::lock_guard lock(mutex_);
   std::vector<RegisteredInstance> out;

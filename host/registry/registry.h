@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,9 +24,6 @@ class Registry {
   void add_objects(const std::string& instance_id, const BpfObjectIds& ids);
   void remove_objects(const std::string& instance_id, const BpfObjectIds& ids);
 
-  // The instance id that owns a program, if any.
-  std::optional<std::string> program_owner(std::uint32_t prog_id) const;
-
   // A consistent copy, ordered by instance id.
   std::vector<RegisteredInstance> snapshot() const;
 
@@ -36,7 +32,7 @@ class Registry {
 
   mutable std::mutex mutex_;
   std::map<std::string, RegisteredInstance> instances_;
-  std::unordered_map<std::uint32_t, std::string> program_owner_;
+  std::unordered_map<std::uint32_t, std::string> program_owner_;  // program id -> the instance listing it
 };
 
 }  // namespace ig::host

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -20,6 +21,19 @@ namespace {
 const RegisteredInstance* find(const std::vector<RegisteredInstance>& snap, const std::string& id) {
   auto it = std::find_if(snap.begin(), snap.end(), [&](const RegisteredInstance& r) { return r.id == id; });
   return it == snap.end() ? nullptr : &*it;
+}
+
+// The instance whose snapshot lists `prog`, if any. A program listed by two
+// instances fails the test: a program has one owner.
+std::optional<std::string> program_owner(const Registry& r, std::uint32_t prog) {
+  std::optional<std::string> owner;
+  for (const RegisteredInstance& inst : r.snapshot()) {
+    if (std::count(inst.objects.programs.begin(), inst.objects.programs.end(), prog) == 0) continue;
+    CHECK_MESSAGE(!owner.has_value(), "program " << prog << " is listed by '" << owner.value_or("") << "' and '"
+                                                 << inst.id << "'");
+    owner = inst.id;
+  }
+  return owner;
 }
 
 Ids sorted(Ids v) {
@@ -50,16 +64,16 @@ TEST_CASE("objects registered under an instance are listed once and owned by it"
   REQUIRE(snap.size() == 1);
   CHECK(sorted(snap[0].objects.programs) == Ids{10, 11, 12});
   CHECK(sorted(snap[0].objects.maps) == Ids{20, 21});
-  CHECK(r.program_owner(10) == "aa");
-  CHECK(r.program_owner(12) == "aa");
-  CHECK_FALSE(r.program_owner(99).has_value());
+  CHECK(program_owner(r, 10) == "aa");
+  CHECK(program_owner(r, 12) == "aa");
+  CHECK_FALSE(program_owner(r, 99).has_value());
 }
 
 TEST_CASE("objects for an unknown instance are ignored") {
   Registry r;
   r.add_objects("nobody", BpfObjectIds{{10}, {20}});
   CHECK(r.snapshot().empty());
-  CHECK_FALSE(r.program_owner(10).has_value());
+  CHECK_FALSE(program_owner(r, 10).has_value());
 }
 
 TEST_CASE("removing objects drops them from the instance and from program ownership") {
@@ -70,8 +84,8 @@ TEST_CASE("removing objects drops them from the instance and from program owners
   auto snap = r.snapshot();
   CHECK(snap[0].objects.programs == Ids{11});
   CHECK(snap[0].objects.maps == Ids{20});
-  CHECK_FALSE(r.program_owner(10).has_value());
-  CHECK(r.program_owner(11) == "aa");
+  CHECK_FALSE(program_owner(r, 10).has_value());
+  CHECK(program_owner(r, 11) == "aa");
 }
 
 TEST_CASE("removing an instance drops it and every object it owned") {
@@ -84,8 +98,8 @@ TEST_CASE("removing an instance drops it and every object it owned") {
   auto snap = r.snapshot();
   REQUIRE(snap.size() == 1);
   CHECK(snap[0].id == "bb");
-  CHECK_FALSE(r.program_owner(10).has_value());
-  CHECK(r.program_owner(30) == "bb");
+  CHECK_FALSE(program_owner(r, 10).has_value());
+  CHECK(program_owner(r, 30) == "bb");
   r.remove_instance("aa");  // twice is harmless
   r.remove_instance("never");
   CHECK(r.snapshot().size() == 1);
@@ -97,19 +111,19 @@ TEST_CASE("a program registered by a second instance moves to it") {
   r.add_instance("bb", "b", "trace_open");
   r.add_objects("aa", BpfObjectIds{{10, 11}, {}});
   r.add_objects("bb", BpfObjectIds{{10}, {}});
-  CHECK(r.program_owner(10) == "bb");
+  CHECK(program_owner(r, 10) == "bb");
   auto snap = r.snapshot();
   CHECK(find(snap, "aa")->objects.programs == Ids{11});
   CHECK(find(snap, "bb")->objects.programs == Ids{10});
 
   SUBCASE("the old owner removing it does not take it from the new owner") {
     r.remove_objects("aa", BpfObjectIds{{10}, {}});
-    CHECK(r.program_owner(10) == "bb");
+    CHECK(program_owner(r, 10) == "bb");
     CHECK(find(r.snapshot(), "bb")->objects.programs == Ids{10});
   }
   SUBCASE("removing the old owner leaves the new owner's program alone") {
     r.remove_instance("aa");
-    CHECK(r.program_owner(10) == "bb");
+    CHECK(program_owner(r, 10) == "bb");
     CHECK(find(r.snapshot(), "bb")->objects.programs == Ids{10});
   }
 }
@@ -186,7 +200,7 @@ TEST_CASE("concurrent writers and readers always see consistent snapshots") {
   // Final state: each contended program has exactly one owner, which lists it.
   auto snap = r.snapshot();
   for (std::uint32_t prog : {1u, 2u, 3u}) {
-    auto owner = r.program_owner(prog);
+    auto owner = program_owner(r, prog);
     REQUIRE(owner.has_value());
     int listed = 0;
     for (const RegisteredInstance& inst : snap) {
@@ -195,6 +209,13 @@ TEST_CASE("concurrent writers and readers always see consistent snapshots") {
       if (has) CHECK(inst.id == *owner);
     }
     CHECK(listed == 1);
+  }
+  // And the registry agrees on that owner: a new instance registering the program
+  // takes it from exactly there, leaving no second lister behind.
+  r.add_instance("zz", "z", "g");
+  for (std::uint32_t prog : {1u, 2u, 3u}) {
+    r.add_objects("zz", BpfObjectIds{{prog}, {}});
+    CHECK(program_owner(r, prog) == "zz");
   }
   for (const RegisteredInstance& inst : snap) {
     CHECK(inst.objects.maps == Ids{7});  // the shared map, in every instance, once
