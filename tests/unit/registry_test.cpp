@@ -174,6 +174,9 @@ TEST_CASE("concurrent writers and readers always see consistent snapshots") {
     threads.emplace_back([&, w] {
       const std::string me = "w" + std::to_string(w);
       const std::uint32_t own = 1000 + w;  // only this writer touches it
+      // Start once a reader runs: on a busy machine the writers could otherwise
+      // finish before any snapshot was taken, and the test would check nothing.
+      while (snapshots == 0) std::this_thread::yield();
       for (int i = 0; i < kRounds; ++i) {
         r.add_objects(me, BpfObjectIds{{1, 2, 3, own}, {7, own}});  // 1..3 are contended
         r.remove_objects(me, BpfObjectIds{{own}, {own}});
