@@ -5,7 +5,7 @@
 #include <string>
 
 #include "output/record_formatter.h"
-#include "runtime/instance.h"
+#include "runtime/instance_sink.h"
 
 namespace ig::host {
 

@@ -17,6 +17,7 @@
 #include "loader/plugin_loader.h"
 #include "metrics/metrics_registry.h"
 #include "registry/registry.h"
+#include "runtime/instance_sink.h"
 
 namespace ig::host {
 
@@ -32,17 +33,6 @@ struct HostServices {
   Registry& registry;
   BpfStatsSwitch& bpf_stats;
   MetricsRegistry* metrics = nullptr;  // null: this daemon serves no metrics
-};
-
-// Where an instance's output goes (the CLI's formatter, later a client socket).
-class InstanceSink {
- public:
-  virtual ~InstanceSink() = default;
-  virtual void on_event(const void* record, std::size_t size) = 0;
-  virtual void on_lost(std::uint64_t count) = 0;
-  virtual void on_log(LogLevel level, std::string_view message) = 0;
-  // The plugin called finish(); the instance has already stopped.
-  virtual void on_finished(const Result<void>& status) = 0;
 };
 
 // The host powers are private bases: the plugin reaches them only through the
