@@ -56,7 +56,7 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
   }
   if (options->verbose) set_log_level(LogLevel::Debug);
   if (options->name)
-    if (std::string bad = check_instance_name(*options->name); !bad.empty()) return fail(bad);
+    if (auto name = InstanceName::parse(*options->name); !name) return fail(name.error().message);
   if (options->detach && options->timeout) return fail("'--timeout' has no meaning with '--detach'; drop one");
   auto formatter = RecordFormatter::create(description, options->output, options->fields);
   if (!formatter) return fail(formatter.error().message);

@@ -78,10 +78,7 @@ void Connection::handle(const Message& request) {
     }
     case Type::Run: return handle_run(request);
     case Type::Stop:
-      if (!foreground_id_.empty()) {
-        std::string id = std::exchange(foreground_id_, "");
-        manager_.stop_foreground(id);
-      }
+      if (auto id = std::exchange(foreground_id_, std::nullopt)) manager_.stop_foreground(*id);
       return close_after_flush();
     case Type::List: {
       Message reply(Type::ListReply);
@@ -103,13 +100,17 @@ void Connection::handle(const Message& request) {
 }
 
 void Connection::handle_run(const Message& request) {
-  if (!foreground_id_.empty()) return send(error_message("this connection already runs an instance"));
+  if (foreground_id_) return send(error_message("this connection already runs an instance"));
   // A root client may still have dropped capabilities: it gets no more from us.
   if (auto privileged = check_bpf_privileges(peer_pid_); !privileged)
     return send(error_message(privileged.error().message));
   RunRequest run;
   run.gadget = request.get("gadget");
-  run.name = request.get("name");
+  if (std::string name = request.get("name"); !name.empty()) {
+    auto parsed = InstanceName::parse(name);
+    if (!parsed) return send(error_message(parsed.error().message));
+    run.name = std::move(parsed).value();
+  }
   run.detach = request.get("detach") == "1";
   for (const auto& [k, v] : request.fields())
     if (k.starts_with("param.")) run.params[k.substr(6)] = v;
@@ -120,9 +121,9 @@ void Connection::handle_run(const Message& request) {
   if (!id) return send(error_message(id.error().message));
   if (!run.detach) foreground_id_ = id.value();
   Message started(Type::Started);
-  started.add("id", id.value());
+  started.add("id", id->str());
   for (const Message& entry : manager_.list())
-    if (entry.get("id") == id.value()) started.add("name", entry.get("name")).add("gadget", entry.get("gadget"));
+    if (entry.get("id") == id->str()) started.add("name", entry.get("name")).add("gadget", entry.get("gadget"));
   send(started);
   pending_ += early;
   flush();
@@ -136,9 +137,10 @@ void Connection::handle_remove(const Message& request) {
     for (const Message& entry : manager_.list()) targets.push_back(entry.get("id"));
   }
   for (const std::string& target : targets) {
-    auto removed = manager_.remove(target);
+    auto id = manager_.resolve(target);
+    auto removed = id ? manager_.remove(id.value()) : id.error();
     if (removed)
-      reply.add("removed", removed.value());
+      reply.add("removed", removed->str());
     else
       reply.add("error", removed.error().message);
   }
@@ -151,8 +153,8 @@ void Connection::send(const Message& message) {
   protocol::append_frame(message, pending_);
   if (message.type() == Type::Finished) {
     // The instance is gone (finished, stopped or removed): nothing more will come.
-    foreground_id_.clear();
-    attached_id_.clear();
+    foreground_id_.reset();
+    attached_id_.reset();
     return close_after_flush();
   }
   flush();
@@ -202,8 +204,8 @@ void Connection::close() {
   closed_ = true;
   boost::system::error_code ec;
   socket_.close(ec);
-  if (!foreground_id_.empty()) (void)manager_.remove(std::exchange(foreground_id_, ""));
-  if (!attached_id_.empty()) manager_.unsubscribe(std::exchange(attached_id_, ""), this);
+  if (auto id = std::exchange(foreground_id_, std::nullopt)) (void)manager_.remove(*id);
+  if (auto id = std::exchange(attached_id_, std::nullopt)) manager_.unsubscribe(*id, this);
 }
 
 }  // namespace ig::host

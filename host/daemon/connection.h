@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/local/stream_protocol.hpp>
@@ -43,8 +44,8 @@ class Connection final : public Subscriber, public std::enable_shared_from_this<
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;
-  std::string foreground_id_;  // the instance this connection runs in the foreground
-  std::string attached_id_;    // the instance this connection watches
+  std::optional<InstanceId> foreground_id_;  // the instance this connection runs in the foreground
+  std::optional<InstanceId> attached_id_;    // the instance this connection watches
   std::uint64_t dropped_ = 0;  // events dropped because this client reads too slowly
   int peer_pid_ = 0;
 };

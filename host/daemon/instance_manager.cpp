@@ -14,7 +14,7 @@ using protocol::Type;
 // Forwards an instance's output to every subscribed client.
 class InstanceManager::FanoutSink final : public InstanceSink {
  public:
-  FanoutSink(InstanceManager& manager, std::string id) : manager_(manager), id_(std::move(id)) {}
+  FanoutSink(InstanceManager& manager, InstanceId id) : manager_(manager), id_(std::move(id)) {}
 
   std::vector<std::weak_ptr<Subscriber>> subscribers;
   bool detached = false;
@@ -29,7 +29,7 @@ class InstanceManager::FanoutSink final : public InstanceSink {
     broadcast(m);
   }
   void on_log(LogLevel level, std::string_view message) override {
-    log(level, "instance '" + id_.substr(0, 12) + "': " + std::string(message));
+    log(level, "instance '" + id_.short_form() + "': " + std::string(message));
     Message m(Type::Log);
     m.add("level", std::to_string(static_cast<int>(level))).add("message", std::string(message));
     broadcast(m);
@@ -47,11 +47,12 @@ class InstanceManager::FanoutSink final : public InstanceSink {
       if (auto s = weak.lock()) s->send(m);
   }
   InstanceManager& manager_;
-  std::string id_;
+  InstanceId id_;
 };
 
 struct InstanceManager::Managed {
-  PersistedInstance spec;
+  Managed(InstanceSpec spec_in, bool detached_in) : spec(std::move(spec_in)), detached(detached_in) {}
+  InstanceSpec spec;
   bool detached = false;
   std::string status = "running";  // running, error, exited
   std::string error;
@@ -65,34 +66,33 @@ InstanceManager::InstanceManager(HostServices& services, PluginCatalog catalog, 
 
 InstanceManager::~InstanceManager() { stop_all(); }
 
-Result<std::string> InstanceManager::run(const RunRequest& request, std::shared_ptr<Subscriber> owner) {
-  std::string name = request.name;
-  if (name.empty()) {
-    do name = new_instance_name();
-    while (resolve(name));
-  }
-  if (std::string bad = check_instance_name(name); !bad.empty()) return make_error(bad);
-  for (const auto& [id, m] : instances_)
-    if (m->spec.name == name)
-      return make_error("an instance named '" + name + "' already exists (id " + id.substr(0, 12) + ", gadget '" +
-                        m->spec.gadget + "'); pick another --name or 'ig remove " + name + "' first");
-  PersistedInstance spec{new_instance_id(), name, request.gadget, request.params, std::time(nullptr)};
+Result<InstanceId> InstanceManager::run(const RunRequest& request, std::shared_ptr<Subscriber> owner) {
+  InstanceName name = request.name ? *request.name : InstanceName::generate();
+  while (!request.name && find_named(name)) name = InstanceName::generate();
+  if (const Managed* same = find_named(name))
+    return make_error("an instance named '" + name.str() + "' already exists (id " + same->spec.id.short_form() +
+                      ", gadget '" + same->spec.gadget + "'); pick another --name or 'ig remove " + name.str() +
+                      "' first");
+  InstanceSpec spec{InstanceId::generate(), name, request.gadget, request.params, std::time(nullptr)};
   return start(std::move(spec), request.detach, std::move(owner), false);
 }
 
-Result<std::string> InstanceManager::start(PersistedInstance spec, bool detached, std::shared_ptr<Subscriber> owner,
-                                           bool restoring) {
+const InstanceManager::Managed* InstanceManager::find_named(const InstanceName& name) const {
+  for (const auto& [id, m] : instances_)
+    if (m->spec.name == name) return m.get();
+  return nullptr;
+}
+
+Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std::shared_ptr<Subscriber> owner,
+                                          bool restoring) {
   auto plugin = catalog_.find(spec.gadget);
   if (!plugin) return plugin.error();
-  auto managed = std::make_unique<Managed>();
-  managed->spec = spec;
-  managed->detached = detached;
+  auto managed = std::make_unique<Managed>(spec, detached);
   managed->plugin_path = plugin.value()->path.string();
   managed->sink = std::make_unique<FanoutSink>(*this, spec.id);
   managed->sink->detached = detached;
   if (owner) managed->sink->subscribers.push_back(owner);
-  managed->instance = std::make_unique<Instance>(services_, plugin.value(),
-                                                 InstanceSpec{spec.id, spec.name, spec.params}, *managed->sink);
+  managed->instance = std::make_unique<Instance>(services_, plugin.value(), spec, *managed->sink);
   Result<void> started = managed->instance->start();
   if (!started && !restoring) return started.error();
   if (!started) {
@@ -106,48 +106,48 @@ Result<std::string> InstanceManager::start(PersistedInstance spec, bool detached
       return saved.error();
     }
   }
-  std::string id = spec.id;
-  log(LogLevel::Info, std::string(restoring ? "restored" : "started") + " instance '" + spec.name + "' (" +
-                          id.substr(0, 12) + ", " + spec.gadget + ")" +
+  InstanceId id = spec.id;
+  log(LogLevel::Info, std::string(restoring ? "restored" : "started") + " instance '" + spec.name.str() + "' (" +
+                          id.short_form() + ", " + spec.gadget + ")" +
                           (managed->status == "error" ? ": " + managed->error : ""));
   instances_[id] = std::move(managed);
   return id;
 }
 
-Result<std::string> InstanceManager::resolve(const std::string& target) const {
+Result<InstanceId> InstanceManager::resolve(const std::string& target) const {
   if (target.empty()) return make_error("no instance given; name one, or give its id");
   for (const auto& [id, m] : instances_)
-    if (m->spec.name == target || id == target) return id;
-  std::vector<std::string> matches;
-  for (auto it = instances_.lower_bound(target); it != instances_.end() && it->first.starts_with(target); ++it)
-    matches.push_back(it->first);
-  if (matches.size() == 1) return matches[0];
+    if (m->spec.name.str() == target || id.str() == target) return id;
+  std::vector<const Managed*> matches;
+  for (const auto& [id, m] : instances_)
+    if (id.str().starts_with(target)) matches.push_back(m.get());
+  if (matches.size() == 1) return matches[0]->spec.id;
   if (matches.empty()) return make_error("no instance named '" + target + "' or with that id; see 'ig list'");
   std::string list;
-  for (const auto& id : matches) list += (list.empty() ? "" : ", ") + id.substr(0, 12) + " (" + instances_.at(id)->spec.name + ")";
+  for (const Managed* m : matches)
+    list += (list.empty() ? "" : ", ") + m->spec.id.short_form() + " (" + m->spec.name.str() + ")";
   return make_error("id prefix '" + target + "' is ambiguous: it matches " + list + "; give more characters");
 }
 
-Result<std::string> InstanceManager::remove(const std::string& target) {
-  auto id = resolve(target);
-  if (!id) return id.error();
-  auto it = instances_.find(id.value());
+Result<InstanceName> InstanceManager::remove(const InstanceId& id) {
+  auto it = instances_.find(id);
+  if (it == instances_.end()) return make_error("no instance with id '" + id.str() + "'; see 'ig list'");
   Managed& m = *it->second;
-  std::string name = m.spec.name;
+  InstanceName name = m.spec.name;
   if (m.instance) m.instance->stop();
   if (m.detached) {
     if (auto removed = store_.remove(m.spec.id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
   }
   Message finished(Type::Finished);
-  finished.add("error", "instance '" + name + "' was removed");
+  finished.add("error", "instance '" + name.str() + "' was removed");
   for (auto& weak : m.sink->subscribers)
     if (auto s = weak.lock()) s->send(finished);
   instances_.erase(it);
-  log(LogLevel::Info, "removed instance '" + name + "'");
+  log(LogLevel::Info, "removed instance '" + name.str() + "'");
   return name;
 }
 
-void InstanceManager::stop_foreground(const std::string& id) {
+void InstanceManager::stop_foreground(const InstanceId& id) {
   auto it = instances_.find(id);
   if (it == instances_.end()) return;
   Managed& m = *it->second;
@@ -161,7 +161,7 @@ void InstanceManager::stop_foreground(const std::string& id) {
   instances_.erase(it);
 }
 
-void InstanceManager::on_instance_finished(const std::string& id, const Result<void>& status) {
+void InstanceManager::on_instance_finished(const InstanceId& id, const Result<void>& status) {
   auto it = instances_.find(id);
   if (it == instances_.end()) return;
   if (!it->second->detached) return erase_later(id);
@@ -169,23 +169,25 @@ void InstanceManager::on_instance_finished(const std::string& id, const Result<v
   if (!status) it->second->error = status.error().message;
 }
 
-void InstanceManager::erase_later(const std::string& id) {
+void InstanceManager::erase_later(const InstanceId& id) {
   // Called from inside the instance's own callbacks: destroy it from the loop.
   boost::asio::post(services_.io, [this, id] { instances_.erase(id); });
 }
 
-Result<std::string> InstanceManager::subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
-                                               Message& started) {
+Result<InstanceId> InstanceManager::subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
+                                              Message& started) {
   auto id = resolve(target);
   if (!id) return id.error();
   Managed& m = *instances_.at(id.value());
-  if (!m.instance) return make_error("instance '" + m.spec.name + "' is not running (" + m.status + ": " + m.error + ")");
+  if (!m.instance)
+    return make_error("instance '" + m.spec.name.str() + "' is not running (" + m.status + ": " + m.error + ")");
   m.sink->subscribers.push_back(subscriber);
-  started.add("id", m.spec.id).add("name", m.spec.name).add("gadget", m.spec.gadget).add("plugin", m.plugin_path);
+  started.add("id", m.spec.id.str()).add("name", m.spec.name.str()).add("gadget", m.spec.gadget);
+  started.add("plugin", m.plugin_path);
   return id;
 }
 
-void InstanceManager::unsubscribe(const std::string& id, const Subscriber* subscriber) {
+void InstanceManager::unsubscribe(const InstanceId& id, const Subscriber* subscriber) {
   auto it = instances_.find(id);
   if (it == instances_.end()) return;
   auto& subs = it->second->sink->subscribers;
@@ -198,10 +200,8 @@ void InstanceManager::unsubscribe(const std::string& id, const Subscriber* subsc
 void InstanceManager::restore_all() {
   StateStore::Loaded loaded = store_.load_all();
   for (const std::string& warning : loaded.warnings) log(LogLevel::Warning, warning);
-  for (PersistedInstance& spec : loaded.instances) {
-    bool duplicate = instances_.count(spec.id) > 0;
-    for (const auto& [id, m] : instances_) duplicate = duplicate || m->spec.name == spec.name;
-    if (duplicate) {
+  for (InstanceSpec& spec : loaded.instances) {
+    if (instances_.count(spec.id) > 0 || find_named(spec.name)) {
       log(LogLevel::Warning, store_.quarantine(spec.id, "repeats the id or name of another instance"));
       continue;
     }
@@ -224,14 +224,14 @@ std::vector<Message> InstanceManager::list() const {
   std::vector<Message> out;
   for (const auto& [id, m] : instances_) {
     Message entry(Type::ListReply);
-    entry.add("id", id).add("name", m->spec.name).add("gadget", m->spec.gadget);
+    entry.add("id", id.str()).add("name", m->spec.name.str()).add("gadget", m->spec.gadget);
     entry.add("status", m->status).add("created", std::to_string(m->spec.created));
     entry.add("mode", m->detached ? "detached" : "foreground");
     if (!m->error.empty()) entry.add("error", m->error);
     for (const auto& [k, v] : m->spec.params) entry.add("param." + k, v);
     if (m->instance) {
-      entry.add("events", std::to_string(m->instance->events()));
-      entry.add("lost", std::to_string(m->instance->lost()));
+      entry.add("events", std::to_string(m->instance->counters().events));
+      entry.add("lost", std::to_string(m->instance->counters().lost));
     }
     out.push_back(std::move(entry));
   }

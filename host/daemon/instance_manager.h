@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ class Subscriber {
 
 struct RunRequest {
   std::string gadget;  // name or absolute .so path
-  std::string name;    // empty: generate one
+  std::optional<InstanceName> name;  // none: generate one
   std::map<std::string, std::string> params;
   bool detach = false;
 };
@@ -37,16 +38,16 @@ class InstanceManager {
   ~InstanceManager();
 
   // Start an instance. A foreground one streams to `owner` and dies with it.
-  Result<std::string> run(const RunRequest& request, std::shared_ptr<Subscriber> owner);
+  Result<InstanceId> run(const RunRequest& request, std::shared_ptr<Subscriber> owner);
   // Name, full id, or unique id prefix → id.
-  Result<std::string> resolve(const std::string& target) const;
-  // Stop and forget an instance; a detached one's state file goes too.
-  Result<std::string> remove(const std::string& target);
+  Result<InstanceId> resolve(const std::string& target) const;
+  // Stop and forget an instance; a detached one's state file goes too. Returns its name.
+  Result<InstanceName> remove(const InstanceId& id);
   // Drain the instance's queued events to its subscribers, then remove it.
-  void stop_foreground(const std::string& id);
-  Result<std::string> subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
-                                protocol::Message& started);
-  void unsubscribe(const std::string& id, const Subscriber* subscriber);
+  void stop_foreground(const InstanceId& id);
+  Result<InstanceId> subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
+                               protocol::Message& started);
+  void unsubscribe(const InstanceId& id, const Subscriber* subscriber);
 
   // Restore every persisted instance (at daemon start).
   void restore_all();
@@ -60,15 +61,16 @@ class InstanceManager {
   struct Managed;
   class FanoutSink;
 
-  Result<std::string> start(PersistedInstance spec, bool detached, std::shared_ptr<Subscriber> owner,
-                            bool restoring);
-  void erase_later(const std::string& id);
-  void on_instance_finished(const std::string& id, const Result<void>& status);
+  Result<InstanceId> start(InstanceSpec spec, bool detached, std::shared_ptr<Subscriber> owner, bool restoring);
+  // The instance with this name, if any.
+  const Managed* find_named(const InstanceName& name) const;
+  void erase_later(const InstanceId& id);
+  void on_instance_finished(const InstanceId& id, const Result<void>& status);
 
   HostServices& services_;
   PluginCatalog catalog_;
   StateStore& store_;
-  std::map<std::string, std::unique_ptr<Managed>> instances_;  // by id
+  std::map<InstanceId, std::unique_ptr<Managed>> instances_;
 };
 
 }  // namespace ig::host

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <cstring>
 #include <ctime>
-#include <regex>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -41,7 +40,7 @@ void fsync_dir(const fs::path& dir) {
 
 }  // namespace
 
-std::string render_instance(const PersistedInstance& inst) {
+std::string render_instance(const InstanceSpec& inst) {
   toml::table params;
   for (const auto& [k, v] : inst.params) params.insert(k, v);
   std::time_t t = inst.created;
@@ -49,31 +48,27 @@ std::string render_instance(const PersistedInstance& inst) {
   gmtime_r(&t, &tm);
   toml::date_time created{toml::date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday},
                           toml::time{tm.tm_hour, tm.tm_min, tm.tm_sec}, toml::time_offset{}};
-  toml::table table{{"id", inst.id}, {"name", inst.name}, {"gadget", inst.gadget}, {"created", created},
+  toml::table table{{"id", inst.id.str()}, {"name", inst.name.str()}, {"gadget", inst.gadget}, {"created", created},
                     {"params", params}};
   std::ostringstream out;
   out << "# ig instance; written by the daemon, restored at its start\n" << table << "\n";
   return out.str();
 }
 
-Result<PersistedInstance> parse_instance(const std::string& text, const std::string& source) {
+Result<InstanceSpec> parse_instance(const std::string& text, const std::string& source) {
   toml::table table;
   try {
     table = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     return make_error("line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
-  PersistedInstance inst;
-  auto id = table["id"].value<std::string>();
-  auto name = table["name"].value<std::string>();
+  auto id = InstanceId::parse(table["id"].value_or(std::string()));
+  auto name = InstanceName::parse(table["name"].value_or(std::string()));
   auto gadget = table["gadget"].value<std::string>();
-  static const std::regex hex_id("^[0-9a-f]{32}$");
-  if (!id || !std::regex_match(*id, hex_id)) return make_error("'id' must be 32 lowercase hex characters");
-  if (!name || !check_instance_name(*name).empty()) return make_error("'name' is missing or invalid");
+  if (!id) return make_error("'id' must be 32 lowercase hex characters");
+  if (!name) return make_error("'name' is missing or invalid");
   if (!gadget || gadget->empty()) return make_error("'gadget' must be a non-empty string");
-  inst.id = *id;
-  inst.name = *name;
-  inst.gadget = *gadget;
+  InstanceSpec inst{std::move(id).value(), std::move(name).value(), *gadget, {}, 0};
   if (auto created = table["created"].value<toml::date_time>()) {
     std::tm tm{};
     tm.tm_year = created->date.year - 1900;
@@ -106,9 +101,9 @@ Result<void> StateStore::prepare() {
   return {};
 }
 
-Result<void> StateStore::save(const PersistedInstance& instance) {
+Result<void> StateStore::save(const InstanceSpec& instance) {
   fs::path final_path = file_for(instance.id);
-  fs::path tmp = dir_ / ("." + instance.id + ".toml.tmp");
+  fs::path tmp = dir_ / ("." + instance.id.str() + ".toml.tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return make_error("cannot write '" + tmp.string() + "': " + std::strerror(errno));
   Result<void> written = write_all(fd, render_instance(instance), tmp);
@@ -124,7 +119,7 @@ Result<void> StateStore::save(const PersistedInstance& instance) {
   return {};
 }
 
-Result<void> StateStore::remove(const std::string& id) {
+Result<void> StateStore::remove(const InstanceId& id) {
   fs::path path = file_for(id);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return make_error("cannot remove '" + path.string() + "': " + std::strerror(errno));
@@ -132,7 +127,7 @@ Result<void> StateStore::remove(const std::string& id) {
   return {};
 }
 
-std::string StateStore::quarantine(const std::string& id, const std::string& reason) {
+std::string StateStore::quarantine(const InstanceId& id, const std::string& reason) {
   fs::path path = file_for(id);
   fs::path broken = path;
   broken += ".broken";
@@ -158,8 +153,8 @@ StateStore::Loaded StateStore::load_all() {
       text = buf.str();
     }
     auto parsed = parse_instance(text, path.string());
-    if (parsed && parsed->id != path.stem().string())
-      parsed = make_error("its id '" + parsed->id + "' does not match the file name");
+    if (parsed && parsed->id.str() != path.stem().string())
+      parsed = make_error("its id '" + parsed->id.str() + "' does not match the file name");
     if (!parsed) {
       fs::path broken = path;
       broken += ".broken";

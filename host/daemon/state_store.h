@@ -2,49 +2,41 @@
 // written atomically (temp file, fsync, rename, fsync dir).
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
 #include <ig/result.h>
 
-namespace ig::host {
+#include "runtime/instance_info.h"
 
-struct PersistedInstance {
-  std::string id;
-  std::string name;
-  std::string gadget;  // a gadget name, or an absolute plugin path
-  std::map<std::string, std::string> params;
-  std::int64_t created = 0;  // unix seconds
-};
+namespace ig::host {
 
 class StateStore {
  public:
   explicit StateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   Result<void> prepare();  // create the directory (0700)
-  Result<void> save(const PersistedInstance& instance);
-  Result<void> remove(const std::string& id);
+  Result<void> save(const InstanceSpec& instance);
+  Result<void> remove(const InstanceId& id);
 
   struct Loaded {
-    std::vector<PersistedInstance> instances;
+    std::vector<InstanceSpec> instances;
     std::vector<std::string> warnings;  // files moved aside, one line each
   };
   // Every instance file; one that does not parse is renamed to *.broken.
   Loaded load_all();
   // Move an instance's file aside to *.broken (e.g. its gadget is gone).
-  std::string quarantine(const std::string& id, const std::string& reason);
+  std::string quarantine(const InstanceId& id, const std::string& reason);
 
-  std::filesystem::path file_for(const std::string& id) const { return dir_ / (id + ".toml"); }
+  std::filesystem::path file_for(const InstanceId& id) const { return dir_ / (id.str() + ".toml"); }
 
  private:
   std::filesystem::path dir_;
 };
 
 // Parse one instance file's text; exposed for tests.
-Result<PersistedInstance> parse_instance(const std::string& text, const std::string& source);
-std::string render_instance(const PersistedInstance& instance);
+Result<InstanceSpec> parse_instance(const std::string& text, const std::string& source);
+std::string render_instance(const InstanceSpec& instance);
 
 }  // namespace ig::host

@@ -32,7 +32,7 @@ constexpr std::array kNouns = {"badger", "beaver", "condor", "falcon", "ferret",
 
 }  // namespace
 
-std::string new_instance_id() {
+InstanceId InstanceId::generate() {
   unsigned char bytes[16];
   random_bytes(bytes, sizeof(bytes));
   static const char* hex = "0123456789abcdef";
@@ -41,20 +41,30 @@ std::string new_instance_id() {
     id += hex[b >> 4];
     id += hex[b & 15];
   }
-  return id;
+  return InstanceId(std::move(id));
 }
 
-std::string new_instance_name() {
+Result<InstanceId> InstanceId::parse(std::string_view text) {
+  static const std::regex valid("^[0-9a-f]{32}$");
+  std::string id(text);
+  if (!std::regex_match(id, valid))
+    return make_error("invalid instance id '" + id + "': use 32 lowercase hex characters");
+  return InstanceId(std::move(id));
+}
+
+InstanceName InstanceName::generate() {
   std::uint32_t r[3];
   random_bytes(r, sizeof(r));
-  return std::string(kAdjectives[r[0] % kAdjectives.size()]) + "_" + kNouns[r[1] % kNouns.size()] + "_" +
-         std::to_string(r[2] % 100);
+  return InstanceName(std::string(kAdjectives[r[0] % kAdjectives.size()]) + "_" + kNouns[r[1] % kNouns.size()] + "_" +
+                      std::to_string(r[2] % 100));
 }
 
-std::string check_instance_name(const std::string& name) {
+Result<InstanceName> InstanceName::parse(std::string_view text) {
   static const std::regex valid("^[a-z0-9_-]{1,32}$");
-  if (std::regex_match(name, valid)) return "";
-  return "invalid instance name '" + name + "': use 1 to 32 characters of a-z, 0-9, _ and -";
+  std::string name(text);
+  if (!std::regex_match(name, valid))
+    return make_error("invalid instance name '" + name + "': use 1 to 32 characters of a-z, 0-9, _ and -");
+  return InstanceName(std::move(name));
 }
 
 }  // namespace ig::host

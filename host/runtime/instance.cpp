@@ -54,7 +54,7 @@ Result<void> Instance::guarded(const char* what, F&& call) {
 }
 
 Result<void> Instance::start() {
-  registry_.add_instance(spec_.id, spec_.name, description().name);
+  registry_.add_instance(spec_.id.str(), spec_.name.str(), description().name);
   *alive_ = true;
   Result<void> started = guarded("create", [&]() -> Result<void> {
     gadget_ = plugin_->plugin->create();
@@ -74,8 +74,8 @@ void Instance::stop() {
   timers_.clear();
   // Leave the registry before the gadget closes its objects, so no id is ever
   // attributed after the kernel could reuse it.
-  registry_.remove_instance(spec_.id);
-  if (metrics_) metrics_->remove(spec_.id);  // its series vanish from the next scrape
+  registry_.remove_instance(spec_.id.str());
+  if (metrics_) metrics_->remove(spec_.id.str());  // its series vanish from the next scrape
   if (gadget_) {
     Result<void> stopped = guarded("stop", [&]() -> Result<void> {
       gadget_->stop();
@@ -100,12 +100,12 @@ void Instance::drain() {
 }
 
 void Instance::emit(const void* record, std::size_t size) {
-  ++events_;
+  ++counters_.events;
   sink_.on_event(record, size);
 }
 
 void Instance::report_lost(std::uint64_t count) {
-  lost_ += count;
+  counters_.lost += count;
   sink_.on_lost(count);
 }
 
@@ -166,9 +166,9 @@ void Instance::finish(Result<void> status) {
 }
 
 void Instance::register_bpf(const BpfObjectIds& ids) {
-  registry_.add_objects(spec_.id, ids);
+  registry_.add_objects(spec_.id.str(), ids);
   if (log_enabled(LogLevel::Debug)) {
-    std::string text = "instance '" + spec_.name + "' registered programs";
+    std::string text = "instance '" + spec_.name.str() + "' registered programs";
     for (auto id : ids.programs) text += " " + std::to_string(id);
     text += ", maps";
     for (auto id : ids.maps) text += " " + std::to_string(id);
@@ -176,7 +176,7 @@ void Instance::register_bpf(const BpfObjectIds& ids) {
   }
 }
 
-void Instance::unregister_bpf(const BpfObjectIds& ids) { registry_.remove_objects(spec_.id, ids); }
+void Instance::unregister_bpf(const BpfObjectIds& ids) { registry_.remove_objects(spec_.id.str(), ids); }
 
 bool Instance::declares(Capability capability) const {
   if (description().capabilities.has(capability)) return true;
@@ -201,8 +201,8 @@ Result<void> Instance::publish(std::vector<MetricFamily> families) {
   if (!metrics_)
     return make_error("this ig daemon serves no metrics; start it with 'ig daemon --metrics-listen 127.0.0.1:2224' "
                       "or set listen in the [metrics] table of its config");
-  if (!*alive_) return make_error("instance '" + spec_.name + "' is not running; its metrics are gone");
-  return metrics_->publish(spec_.id, spec_.name, std::move(families));
+  if (!*alive_) return make_error("instance '" + spec_.name.str() + "' is not running; its metrics are gone");
+  return metrics_->publish(spec_.id.str(), spec_.name.str(), std::move(families));
 }
 
 }  // namespace ig::host

@@ -17,15 +17,10 @@
 #include "loader/plugin_loader.h"
 #include "metrics/metrics_registry.h"
 #include "registry/registry.h"
+#include "runtime/instance_info.h"
 #include "runtime/instance_sink.h"
 
 namespace ig::host {
-
-struct InstanceSpec {
-  std::string id;    // 32 lowercase hex
-  std::string name;
-  std::map<std::string, std::string> params;  // validated and normalised
-};
 
 // What every instance of one host shares. Outlives the instances.
 struct HostServices {
@@ -54,13 +49,12 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
 
   const InstanceSpec& spec() const { return spec_; }
   const Description& description() const { return plugin_->description(); }
-  std::uint64_t events() const { return events_; }
-  std::uint64_t lost() const { return lost_; }
+  const InstanceCounters& counters() const { return counters_; }
 
   // Context
   const Params& params() const override { return params_; }
-  std::string_view instance_id() const override { return spec_.id; }
-  std::string_view instance_name() const override { return spec_.name; }
+  std::string_view instance_id() const override { return spec_.id.str(); }
+  std::string_view instance_name() const override { return spec_.name.str(); }
   void emit(const void* record, std::size_t size) override;
   void report_lost(std::uint64_t count) override;
   void log(LogLevel level, std::string_view message) override;
@@ -100,8 +94,7 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
   std::vector<std::unique_ptr<Watcher>> watchers_;
   std::vector<std::unique_ptr<Timer>> timers_;
   std::unique_ptr<Gadget> gadget_;
-  std::uint64_t events_ = 0;
-  std::uint64_t lost_ = 0;
+  InstanceCounters counters_;
 };
 
 }  // namespace ig::host

@@ -53,7 +53,9 @@ Granted run(const std::string& env_name, const std::string& gadget) {
   ig::host::BpfStatsSwitch bpf_stats("/nonexistent/bpf_stats_enabled");  // never acquired here
   ig::host::HostServices services{io, registry, bpf_stats, nullptr};
   RecordingSink sink;
-  ig::host::Instance instance(services, plugin.value(), {"fedcba9876543210fedcba9876543210", gadget, {}}, sink);
+  ig::host::InstanceSpec spec{ig::host::InstanceId::parse("fedcba9876543210fedcba9876543210").value(),
+                              ig::host::InstanceName::parse(gadget).value(), gadget, {}, 0};
+  ig::host::Instance instance(services, plugin.value(), spec, sink);
   auto started = instance.start();
   REQUIRE_MESSAGE(started.ok(), started.error().message);
   io.run();

@@ -8,15 +8,18 @@
 #include "daemon/state_store.h"
 
 namespace fs = std::filesystem;
+using ig::host::InstanceId;
+using ig::host::InstanceName;
+using ig::host::InstanceSpec;
 using ig::host::parse_instance;
-using ig::host::PersistedInstance;
 using ig::host::render_instance;
 using ig::host::StateStore;
 
 namespace {
 
-PersistedInstance sample(const std::string& id = "0123456789abcdef0123456789abcdef") {
-  return PersistedInstance{id, "mytraceopen", "trace_open", {{"pid", "42"}, {"comm", "a'b\"c"}}, 1764133200};
+InstanceSpec sample(const std::string& id = "0123456789abcdef0123456789abcdef") {
+  return InstanceSpec{InstanceId::parse(id).value(), InstanceName::parse("mytraceopen").value(), "trace_open",
+                      {{"pid", "42"}, {"comm", "a'b\"c"}}, 1764133200};
 }
 
 struct TempDir {
@@ -36,7 +39,7 @@ TEST_CASE("an instance survives render and parse unchanged") {
   auto parsed = parse_instance(render_instance(sample()), "test");
   REQUIRE(parsed.ok());
   CHECK(parsed.value().id == sample().id);
-  CHECK(parsed.value().name == "mytraceopen");
+  CHECK(parsed.value().name.str() == "mytraceopen");
   CHECK(parsed.value().gadget == "trace_open");
   CHECK(parsed.value().params == sample().params);
   CHECK(parsed.value().created == 1764133200);
@@ -61,13 +64,13 @@ TEST_CASE("save writes atomically and load_all restores; remove deletes") {
   int files = 0;
   for (const auto& e : fs::directory_iterator(dir.path)) {
     ++files;
-    CHECK(e.path().filename().string() == sample().id + ".toml");  // no temp file left
+    CHECK(e.path().filename().string() == sample().id.str() + ".toml");  // no temp file left
   }
   CHECK(files == 1);
   auto loaded = store.load_all();
   REQUIRE(loaded.instances.size() == 1);
   CHECK(loaded.warnings.empty());
-  CHECK(loaded.instances[0].name == "mytraceopen");
+  CHECK(loaded.instances[0].name.str() == "mytraceopen");
   REQUIRE(store.remove(sample().id).ok());
   CHECK(fs::is_empty(dir.path));
 }
