@@ -6,6 +6,7 @@
 
 #include "bpf/privileges.h"
 #include "common/log.h"
+#include "daemon/connection_messages.h"
 
 namespace asio = boost::asio;
 
@@ -18,12 +19,6 @@ namespace {
 // A client that falls this far behind loses events (counted and reported) rather
 // than growing the daemon's memory without bound.
 constexpr std::size_t kMaxPendingBytes = 32 << 20;
-
-Message error_message(const std::string& text) {
-  Message m(Type::Error);
-  m.add("message", text);
-  return m;
-}
 }  // namespace
 
 Connection::Connection(asio::local::stream_protocol::socket socket, InstanceManager& manager)
@@ -82,7 +77,7 @@ void Connection::handle(const Message& request) {
       return close_after_flush();
     case Type::List: {
       Message reply(Type::ListReply);
-      for (const Message& entry : manager_.list()) reply.add("instance", entry.encode_fields());
+      for (const InstanceInfo& info : manager_.list()) reply.add("instance", list_entry(info).encode_fields());
       return send(reply);
     }
     case Type::Remove: return handle_remove(request);
@@ -122,8 +117,8 @@ void Connection::handle_run(const Message& request) {
   if (!run.detach) foreground_id_ = id.value();
   Message started(Type::Started);
   started.add("id", id->str());
-  for (const Message& entry : manager_.list())
-    if (entry.get("id") == id->str()) started.add("name", entry.get("name")).add("gadget", entry.get("gadget"));
+  for (const InstanceInfo& info : manager_.list())
+    if (info.spec.id == *id) started.add("name", info.spec.name.str()).add("gadget", info.spec.gadget);
   send(started);
   pending_ += early;
   flush();
@@ -134,7 +129,7 @@ void Connection::handle_remove(const Message& request) {
   std::vector<std::string> targets = request.get_all("target");
   if (request.get("all") == "1") {
     targets.clear();
-    for (const Message& entry : manager_.list()) targets.push_back(entry.get("id"));
+    for (const InstanceInfo& info : manager_.list()) targets.push_back(info.spec.id.str());
   }
   for (const std::string& target : targets) {
     auto id = manager_.resolve(target);

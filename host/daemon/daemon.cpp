@@ -12,7 +12,6 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -79,24 +78,6 @@ Result<void> make_private_dir(const fs::path& dir) {
   return {};
 }
 
-// The daemon's own instance metrics, from what `ig list` shows.
-std::vector<MetricFamily> instance_metrics(const InstanceManager& manager) {
-  std::vector<InstanceStat> stats;
-  for (const protocol::Message& entry : manager.list()) {
-    InstanceStat& stat = stats.emplace_back();
-    stat.id = entry.get("id");
-    stat.name = entry.get("name");
-    stat.gadget = entry.get("gadget");
-    stat.status = entry.get("status");
-    stat.counted = entry.has("events");
-    if (stat.counted) {
-      stat.events = std::strtoull(entry.get("events").c_str(), nullptr, 10);
-      stat.lost = std::strtoull(entry.get("lost").c_str(), nullptr, 10);
-    }
-  }
-  return instance_families(stats);
-}
-
 void accept_loop(stream_protocol::acceptor& acceptor, InstanceManager& manager) {
   acceptor.async_accept([&acceptor, &manager](boost::system::error_code ec, stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted) return;
@@ -148,7 +129,7 @@ int run_daemon(const Config& config) {
   std::unique_ptr<MetricsServer> metrics_server;
   if (!config.metrics_listen.empty()) {
     auto server = MetricsServer::listen(io, config.metrics_listen, metrics,
-                                        [&manager] { return instance_metrics(manager); });
+                                        [&manager] { return instance_families(manager.list()); });
     if (!server) return fail(server.error().message);
     metrics_server = std::move(server).value();
     log(LogLevel::Info, "serving metrics on http://" + metrics_server->local_address() + "/metrics");

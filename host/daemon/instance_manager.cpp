@@ -51,11 +51,9 @@ class InstanceManager::FanoutSink final : public InstanceSink {
 };
 
 struct InstanceManager::Managed {
-  Managed(InstanceSpec spec_in, bool detached_in) : spec(std::move(spec_in)), detached(detached_in) {}
-  InstanceSpec spec;
-  bool detached = false;
-  std::string status = "running";  // running, error, exited
-  std::string error;
+  Managed(InstanceSpec spec, bool detached)
+      : info{std::move(spec), InstanceStatus::Running, "", detached, std::nullopt} {}
+  InstanceInfo info;  // list() adds the counters
   std::string plugin_path;
   std::unique_ptr<FanoutSink> sink;  // declared before the instance: outlives it
   std::unique_ptr<Instance> instance;
@@ -70,8 +68,8 @@ Result<InstanceId> InstanceManager::run(const RunRequest& request, std::shared_p
   InstanceName name = request.name ? *request.name : InstanceName::generate();
   while (!request.name && find_named(name)) name = InstanceName::generate();
   if (const Managed* same = find_named(name))
-    return make_error("an instance named '" + name.str() + "' already exists (id " + same->spec.id.short_form() +
-                      ", gadget '" + same->spec.gadget + "'); pick another --name or 'ig remove " + name.str() +
+    return make_error("an instance named '" + name.str() + "' already exists (id " + same->info.spec.id.short_form() +
+                      ", gadget '" + same->info.spec.gadget + "'); pick another --name or 'ig remove " + name.str() +
                       "' first");
   InstanceSpec spec{InstanceId::generate(), name, request.gadget, request.params, std::time(nullptr)};
   return start(std::move(spec), request.detach, std::move(owner), false);
@@ -79,7 +77,7 @@ Result<InstanceId> InstanceManager::run(const RunRequest& request, std::shared_p
 
 const InstanceManager::Managed* InstanceManager::find_named(const InstanceName& name) const {
   for (const auto& [id, m] : instances_)
-    if (m->spec.name == name) return m.get();
+    if (m->info.spec.name == name) return m.get();
   return nullptr;
 }
 
@@ -96,8 +94,8 @@ Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std:
   Result<void> started = managed->instance->start();
   if (!started && !restoring) return started.error();
   if (!started) {
-    managed->status = "error";
-    managed->error = started.error().message;
+    managed->info.status = InstanceStatus::Error;
+    managed->info.error = started.error().message;
     managed->instance.reset();
   }
   if (detached && !restoring) {
@@ -109,7 +107,7 @@ Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std:
   InstanceId id = spec.id;
   log(LogLevel::Info, std::string(restoring ? "restored" : "started") + " instance '" + spec.name.str() + "' (" +
                           id.short_form() + ", " + spec.gadget + ")" +
-                          (managed->status == "error" ? ": " + managed->error : ""));
+                          (managed->info.status == InstanceStatus::Error ? ": " + managed->info.error : ""));
   instances_[id] = std::move(managed);
   return id;
 }
@@ -117,15 +115,15 @@ Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std:
 Result<InstanceId> InstanceManager::resolve(const std::string& target) const {
   if (target.empty()) return make_error("no instance given; name one, or give its id");
   for (const auto& [id, m] : instances_)
-    if (m->spec.name.str() == target || id.str() == target) return id;
+    if (m->info.spec.name.str() == target || id.str() == target) return id;
   std::vector<const Managed*> matches;
   for (const auto& [id, m] : instances_)
     if (id.str().starts_with(target)) matches.push_back(m.get());
-  if (matches.size() == 1) return matches[0]->spec.id;
+  if (matches.size() == 1) return matches[0]->info.spec.id;
   if (matches.empty()) return make_error("no instance named '" + target + "' or with that id; see 'ig list'");
   std::string list;
   for (const Managed* m : matches)
-    list += (list.empty() ? "" : ", ") + m->spec.id.short_form() + " (" + m->spec.name.str() + ")";
+    list += (list.empty() ? "" : ", ") + m->info.spec.id.short_form() + " (" + m->info.spec.name.str() + ")";
   return make_error("id prefix '" + target + "' is ambiguous: it matches " + list + "; give more characters");
 }
 
@@ -133,10 +131,10 @@ Result<InstanceName> InstanceManager::remove(const InstanceId& id) {
   auto it = instances_.find(id);
   if (it == instances_.end()) return make_error("no instance with id '" + id.str() + "'; see 'ig list'");
   Managed& m = *it->second;
-  InstanceName name = m.spec.name;
+  InstanceName name = m.info.spec.name;
   if (m.instance) m.instance->stop();
-  if (m.detached) {
-    if (auto removed = store_.remove(m.spec.id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
+  if (m.info.detached) {
+    if (auto removed = store_.remove(m.info.spec.id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
   }
   Message finished(Type::Finished);
   finished.add("error", "instance '" + name.str() + "' was removed");
@@ -164,9 +162,9 @@ void InstanceManager::stop_foreground(const InstanceId& id) {
 void InstanceManager::on_instance_finished(const InstanceId& id, const Result<void>& status) {
   auto it = instances_.find(id);
   if (it == instances_.end()) return;
-  if (!it->second->detached) return erase_later(id);
-  it->second->status = status ? "exited" : "error";
-  if (!status) it->second->error = status.error().message;
+  if (!it->second->info.detached) return erase_later(id);
+  it->second->info.status = status ? InstanceStatus::Exited : InstanceStatus::Error;
+  if (!status) it->second->info.error = status.error().message;
 }
 
 void InstanceManager::erase_later(const InstanceId& id) {
@@ -180,9 +178,10 @@ Result<InstanceId> InstanceManager::subscribe(const std::string& target, std::sh
   if (!id) return id.error();
   Managed& m = *instances_.at(id.value());
   if (!m.instance)
-    return make_error("instance '" + m.spec.name.str() + "' is not running (" + m.status + ": " + m.error + ")");
+    return make_error("instance '" + m.info.spec.name.str() + "' is not running (" +
+                      std::string(status_name(m.info.status)) + ": " + m.info.error + ")");
   m.sink->subscribers.push_back(subscriber);
-  started.add("id", m.spec.id.str()).add("name", m.spec.name.str()).add("gadget", m.spec.gadget);
+  started.add("id", m.info.spec.id.str()).add("name", m.info.spec.name.str()).add("gadget", m.info.spec.gadget);
   started.add("plugin", m.plugin_path);
   return id;
 }
@@ -220,20 +219,12 @@ void InstanceManager::stop_all() {
   instances_.clear();
 }
 
-std::vector<Message> InstanceManager::list() const {
-  std::vector<Message> out;
+std::vector<InstanceInfo> InstanceManager::list() const {
+  std::vector<InstanceInfo> out;
+  out.reserve(instances_.size());
   for (const auto& [id, m] : instances_) {
-    Message entry(Type::ListReply);
-    entry.add("id", id.str()).add("name", m->spec.name.str()).add("gadget", m->spec.gadget);
-    entry.add("status", m->status).add("created", std::to_string(m->spec.created));
-    entry.add("mode", m->detached ? "detached" : "foreground");
-    if (!m->error.empty()) entry.add("error", m->error);
-    for (const auto& [k, v] : m->spec.params) entry.add("param." + k, v);
-    if (m->instance) {
-      entry.add("events", std::to_string(m->instance->counters().events));
-      entry.add("lost", std::to_string(m->instance->counters().lost));
-    }
-    out.push_back(std::move(entry));
+    InstanceInfo& info = out.emplace_back(m->info);
+    if (m->instance) info.counters = m->instance->counters();
   }
   return out;
 }

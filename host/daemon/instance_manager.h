@@ -54,7 +54,8 @@ class InstanceManager {
   // Stop every instance, keeping state files (daemon shutdown).
   void stop_all();
 
-  std::vector<protocol::Message> list() const;
+  // Every instance, ordered by id.
+  std::vector<InstanceInfo> list() const;
   std::size_t size() const { return instances_.size(); }
 
  private:

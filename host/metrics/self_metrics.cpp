@@ -67,24 +67,26 @@ double open_fds() {
 
 }  // namespace
 
-std::vector<MetricFamily> instance_families(const std::vector<InstanceStat>& instances) {
-  std::map<std::string, double> by_status = {{"running", 0}, {"error", 0}, {"exited", 0}};
+std::vector<MetricFamily> instance_families(const std::vector<InstanceInfo>& instances) {
+  std::map<std::string_view, double> by_status;  // every status, even at 0, in name order
+  for (InstanceStatus status : kInstanceStatuses) by_status[status_name(status)] = 0;
   MetricFamily events = family("ig_instance_events_total", "Events an ig instance emitted since it started.",
                                MetricType::Counter);
   MetricFamily lost = family("ig_instance_lost_events_total",
                              "Events an ig instance could not deliver (full ring buffer, slow reader) since it "
                              "started; alert when this grows.",
                              MetricType::Counter);
-  for (const InstanceStat& instance : instances) {
-    ++by_status[instance.status];
-    if (!instance.counted) continue;
+  for (const InstanceInfo& instance : instances) {
+    ++by_status[status_name(instance.status)];
+    if (!instance.counters) continue;
+    const InstanceSpec& spec = instance.spec;
     std::vector<MetricLabel> labels = {
-        {"gadget_id", instance.id}, {"gadget_name", instance.name}, {"gadget_image", instance.gadget}};
-    events.samples.push_back(sample(static_cast<double>(instance.events), labels));
-    lost.samples.push_back(sample(static_cast<double>(instance.lost), std::move(labels)));
+        {"gadget_id", spec.id.str()}, {"gadget_name", spec.name.str()}, {"gadget_image", spec.gadget}};
+    events.samples.push_back(sample(static_cast<double>(instance.counters->events), labels));
+    lost.samples.push_back(sample(static_cast<double>(instance.counters->lost), std::move(labels)));
   }
   MetricFamily status = family("ig_instances", "ig instances in the daemon, by status.", MetricType::Gauge);
-  for (const auto& [name, count] : by_status) status.samples.push_back(sample(count, {{"status", name}}));
+  for (const auto& [name, count] : by_status) status.samples.push_back(sample(count, {{"status", std::string(name)}}));
   MetricFamily build = family("ig_build_info", "The ig daemon's version; always 1.", MetricType::Gauge);
   build.samples.push_back(sample(1, {{"version", IG_VERSION}}));
   std::vector<MetricFamily> out;

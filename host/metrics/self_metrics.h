@@ -11,26 +11,16 @@
 //   process_start_time_seconds                the usual process metrics, from /proc/self
 #pragma once
 
-#include <cstdint>
-#include <string>
 #include <vector>
 
 #include <ig/metrics.h>
 
+#include "runtime/instance_info.h"
+
 namespace ig::host {
 
-// One instance as `ig list` sees it.
-struct InstanceStat {
-  std::string id;
-  std::string name;
-  std::string gadget;
-  std::string status;  // running, error, exited
-  bool counted = false;  // events/lost known (the instance object exists)
-  std::uint64_t events = 0;
-  std::uint64_t lost = 0;
-};
-
-std::vector<MetricFamily> instance_families(const std::vector<InstanceStat>& instances);
+// From what `ig list` shows: InstanceManager::list().
+std::vector<MetricFamily> instance_families(const std::vector<InstanceInfo>& instances);
 std::vector<MetricFamily> process_families();
 
 }  // namespace ig::host

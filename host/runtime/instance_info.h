@@ -1,10 +1,13 @@
 // What the host knows about an instance, as plain values: what it was asked to run
-// (InstanceSpec, which is also what a detached instance persists) and its counters.
+// (InstanceSpec, which is also what a detached instance persists) and how it is
+// doing (InstanceInfo: what `ig list` and the daemon's own metrics show).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "runtime/identity.h"
 
@@ -18,9 +21,23 @@ struct InstanceSpec {
   std::int64_t created = 0;  // unix seconds
 };
 
+enum class InstanceStatus { Running, Exited, Error };
+inline constexpr InstanceStatus kInstanceStatuses[] = {InstanceStatus::Running, InstanceStatus::Exited,
+                                                       InstanceStatus::Error};
+// "running", "exited", "error": the words `ig list` and ig_instances{status} use.
+std::string_view status_name(InstanceStatus status);
+
 struct InstanceCounters {
   std::uint64_t events = 0;  // records the gadget emitted
   std::uint64_t lost = 0;    // records it reported lost
+};
+
+struct InstanceInfo {
+  InstanceSpec spec;
+  InstanceStatus status = InstanceStatus::Running;
+  std::string error;  // why, when status is Error
+  bool detached = false;
+  std::optional<InstanceCounters> counters;  // absent when its gadget never started (a failed restore)
 };
 
 }  // namespace ig::host

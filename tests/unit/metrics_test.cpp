@@ -199,20 +199,25 @@ TEST_CASE("listen addresses: ADDR:PORT, [V6]:PORT, :PORT; no port, port 0 and ju
 }
 
 TEST_CASE("daemon self-metrics: instances by status, events and lost per instance") {
-  std::vector<InstanceStat> stats = {
-      {"a", "web", "trace_open", "running", true, 10, 2},
-      {"b", "broken", "trace_exec", "error", false, 0, 0},
+  const std::string a(32, 'a'), b(32, 'b');
+  auto info = [](const std::string& id, const char* name, const char* gadget, InstanceStatus status,
+                 std::optional<InstanceCounters> counters) {
+    InstanceSpec spec{InstanceId::parse(id).value(), InstanceName::parse(name).value(), gadget, {}, 0};
+    return InstanceInfo{spec, status, "", true, counters};
+  };
+  std::vector<InstanceInfo> instances = {
+      info(a, "web", "trace_open", InstanceStatus::Running, InstanceCounters{10, 2}),
+      info(b, "broken", "trace_exec", InstanceStatus::Error, std::nullopt),
   };
   std::string out;
-  render_families(out, instance_families(stats));
+  render_families(out, instance_families(instances));
   CHECK(out.find("ig_instances{status=\"running\"} 1\n") != std::string::npos);
   CHECK(out.find("ig_instances{status=\"error\"} 1\n") != std::string::npos);
   CHECK(out.find("ig_instances{status=\"exited\"} 0\n") != std::string::npos);
-  CHECK(out.find("ig_instance_events_total{gadget_id=\"a\",gadget_name=\"web\",gadget_image=\"trace_open\"} 10\n") !=
-        std::string::npos);
-  CHECK(out.find("ig_instance_lost_events_total{gadget_id=\"a\",gadget_name=\"web\",gadget_image=\"trace_open\"} 2\n") !=
-        std::string::npos);
-  CHECK(out.find("gadget_id=\"b\"") == std::string::npos);
+  const std::string labels = "{gadget_id=\"" + a + "\",gadget_name=\"web\",gadget_image=\"trace_open\"}";
+  CHECK(out.find("ig_instance_events_total" + labels + " 10\n") != std::string::npos);
+  CHECK(out.find("ig_instance_lost_events_total" + labels + " 2\n") != std::string::npos);
+  CHECK(out.find("gadget_id=\"" + b + "\"") == std::string::npos);
   std::string process;
   render_families(process, process_families());
   for (const char* name : {"process_cpu_seconds_total ", "process_resident_memory_bytes ", "process_open_fds ",
