@@ -82,11 +82,10 @@ void Connection::handle(const Message& request) {
     }
     case Type::Remove: return handle_remove(request);
     case Type::Attach: {
-      Message started(Type::Started);
-      auto id = manager_.subscribe(request.get("target"), shared_from_this(), started);
-      if (!id) return send(error_message(id.error().message));
-      attached_id_ = id.value();
-      return send(started);
+      auto attached = manager_.subscribe(request.get("target"), shared_from_this());
+      if (!attached) return send(error_message(attached.error().message));
+      attached_id_ = attached->id;
+      return send(attached_message(attached.value()));
     }
     default:
       send(error_message(std::string("unexpected '") + protocol::type_name(request.type()) + "' request"));
@@ -99,27 +98,15 @@ void Connection::handle_run(const Message& request) {
   // A root client may still have dropped capabilities: it gets no more from us.
   if (auto privileged = check_bpf_privileges(peer_pid_); !privileged)
     return send(error_message(privileged.error().message));
-  RunRequest run;
-  run.gadget = request.get("gadget");
-  if (std::string name = request.get("name"); !name.empty()) {
-    auto parsed = InstanceName::parse(name);
-    if (!parsed) return send(error_message(parsed.error().message));
-    run.name = std::move(parsed).value();
-  }
-  run.detach = request.get("detach") == "1";
-  for (const auto& [k, v] : request.fields())
-    if (k.starts_with("param.")) run.params[k.substr(6)] = v;
+  auto run = run_request(request);
+  if (!run) return send(error_message(run.error().message));
   holding_ = true;
-  auto id = manager_.run(run, run.detach ? nullptr : shared_from_this());
+  auto started = manager_.run(run.value(), run->detach ? nullptr : shared_from_this());
   holding_ = false;
   std::string early = std::exchange(held_, "");
-  if (!id) return send(error_message(id.error().message));
-  if (!run.detach) foreground_id_ = id.value();
-  Message started(Type::Started);
-  started.add("id", id->str());
-  for (const InstanceInfo& info : manager_.list())
-    if (info.spec.id == *id) started.add("name", info.spec.name.str()).add("gadget", info.spec.gadget);
-  send(started);
+  if (!started) return send(error_message(started.error().message));
+  if (!run->detach) foreground_id_ = started->id;
+  send(started_message(started.value()));
   pending_ += early;
   flush();
 }
@@ -133,7 +120,7 @@ void Connection::handle_remove(const Message& request) {
   }
   for (const std::string& target : targets) {
     auto id = manager_.resolve(target);
-    auto removed = id ? manager_.remove(id.value()) : id.error();
+    Result<InstanceName> removed = id ? manager_.remove(id.value()) : id.error();
     if (removed)
       reply.add("removed", removed->str());
     else
@@ -146,27 +133,30 @@ void Connection::send(const Message& message) {
   if (closed_ || closing_) return;
   if (holding_) return protocol::append_frame(message, held_);
   protocol::append_frame(message, pending_);
-  if (message.type() == Type::Finished) {
-    // The instance is gone (finished, stopped or removed): nothing more will come.
-    foreground_id_.reset();
-    attached_id_.reset();
-    return close_after_flush();
-  }
   flush();
 }
 
-void Connection::send_event(const void* record, std::size_t size) {
+void Connection::on_lost(std::uint64_t count) { send(lost_message(count)); }
+
+void Connection::on_log(LogLevel level, std::string_view message) { send(log_message(level, message)); }
+
+void Connection::on_finished(const Result<void>& status) {
+  if (closed_ || closing_) return;
+  send(finished_message(status));
+  // The instance is gone (finished, stopped or removed): nothing more will come.
+  foreground_id_.reset();
+  attached_id_.reset();
+  close_after_flush();
+}
+
+void Connection::on_event(const void* record, std::size_t size) {
   if (closed_ || closing_) return;
   if (holding_) return protocol::append_event_frame(record, size, held_);
   if (pending_.size() > kMaxPendingBytes) {
     ++dropped_;
     return;
   }
-  if (dropped_ > 0) {
-    Message lost(Type::Lost);
-    lost.add("count", std::to_string(std::exchange(dropped_, 0)));
-    protocol::append_frame(lost, pending_);
-  }
+  if (dropped_ > 0) protocol::append_frame(lost_message(std::exchange(dropped_, 0)), pending_);
   protocol::append_event_frame(record, size, pending_);
   // Writes start from the loop, so a burst of events leaves as one large write.
   if (!writing_) flush();

@@ -13,16 +13,22 @@
 
 namespace ig::host {
 
-class Connection final : public Subscriber, public std::enable_shared_from_this<Connection> {
+// Each connection is also the sink of the instance it runs or attaches to: the
+// manager hands it typed output, and it alone turns that into frames.
+class Connection final : public InstanceSink, public std::enable_shared_from_this<Connection> {
  public:
   Connection(boost::asio::local::stream_protocol::socket socket, InstanceManager& manager);
   ~Connection() override;
 
   void start();
-  void send(const protocol::Message& message) override;
-  void send_event(const void* record, std::size_t size) override;
+
+  void on_event(const void* record, std::size_t size) override;
+  void on_lost(std::uint64_t count) override;
+  void on_log(LogLevel level, std::string_view message) override;
+  void on_finished(const Result<void>& status) override;
 
  private:
+  void send(const protocol::Message& message);
   void read_more();
   void handle(const protocol::Message& request);
   void handle_run(const protocol::Message& request);

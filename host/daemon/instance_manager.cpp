@@ -4,51 +4,9 @@
 #include <ctime>
 
 #include "common/log.h"
-#include "runtime/identity.h"
+#include "daemon/fanout_sink.h"
 
 namespace ig::host {
-
-using protocol::Message;
-using protocol::Type;
-
-// Forwards an instance's output to every subscribed client.
-class InstanceManager::FanoutSink final : public InstanceSink {
- public:
-  FanoutSink(InstanceManager& manager, InstanceId id) : manager_(manager), id_(std::move(id)) {}
-
-  std::vector<std::weak_ptr<Subscriber>> subscribers;
-  bool detached = false;
-
-  void on_event(const void* record, std::size_t size) override {
-    for (auto& weak : subscribers)
-      if (auto s = weak.lock()) s->send_event(record, size);
-  }
-  void on_lost(std::uint64_t count) override {
-    Message m(Type::Lost);
-    m.add("count", std::to_string(count));
-    broadcast(m);
-  }
-  void on_log(LogLevel level, std::string_view message) override {
-    log(level, "instance '" + id_.short_form() + "': " + std::string(message));
-    Message m(Type::Log);
-    m.add("level", std::to_string(static_cast<int>(level))).add("message", std::string(message));
-    broadcast(m);
-  }
-  void on_finished(const Result<void>& status) override {
-    Message m(Type::Finished);
-    if (!status) m.add("error", status.error().message);
-    broadcast(m);
-    manager_.on_instance_finished(id_, status);
-  }
-
- private:
-  void broadcast(const Message& m) {
-    for (auto& weak : subscribers)
-      if (auto s = weak.lock()) s->send(m);
-  }
-  InstanceManager& manager_;
-  InstanceId id_;
-};
 
 struct InstanceManager::Managed {
   Managed(InstanceSpec spec, bool detached)
@@ -57,6 +15,8 @@ struct InstanceManager::Managed {
   std::string plugin_path;
   std::unique_ptr<FanoutSink> sink;  // declared before the instance: outlives it
   std::unique_ptr<Instance> instance;
+
+  StartedInstance started() const { return {info.spec.id, info.spec.name, info.spec.gadget, plugin_path}; }
 };
 
 InstanceManager::InstanceManager(HostServices& services, PluginCatalog catalog, StateStore& store)
@@ -64,7 +24,7 @@ InstanceManager::InstanceManager(HostServices& services, PluginCatalog catalog, 
 
 InstanceManager::~InstanceManager() { stop_all(); }
 
-Result<InstanceId> InstanceManager::run(const RunRequest& request, std::shared_ptr<Subscriber> owner) {
+Result<StartedInstance> InstanceManager::run(const RunRequest& request, std::shared_ptr<InstanceSink> owner) {
   InstanceName name = request.name ? *request.name : InstanceName::generate();
   while (!request.name && find_named(name)) name = InstanceName::generate();
   if (const Managed* same = find_named(name))
@@ -81,15 +41,15 @@ const InstanceManager::Managed* InstanceManager::find_named(const InstanceName& 
   return nullptr;
 }
 
-Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std::shared_ptr<Subscriber> owner,
-                                          bool restoring) {
+Result<StartedInstance> InstanceManager::start(InstanceSpec spec, bool detached, std::shared_ptr<InstanceSink> owner,
+                                               bool restoring) {
   auto plugin = catalog_.find(spec.gadget);
   if (!plugin) return plugin.error();
   auto managed = std::make_unique<Managed>(spec, detached);
   managed->plugin_path = plugin.value()->path.string();
-  managed->sink = std::make_unique<FanoutSink>(*this, spec.id);
-  managed->sink->detached = detached;
-  if (owner) managed->sink->subscribers.push_back(owner);
+  managed->sink = std::make_unique<FanoutSink>(
+      spec.id, [this, id = spec.id](const Result<void>& status) { on_instance_finished(id, status); });
+  if (owner) managed->sink->subscribe(owner);
   managed->instance = std::make_unique<Instance>(services_, plugin.value(), spec, *managed->sink);
   Result<void> started = managed->instance->start();
   if (!started && !restoring) return started.error();
@@ -104,12 +64,12 @@ Result<InstanceId> InstanceManager::start(InstanceSpec spec, bool detached, std:
       return saved.error();
     }
   }
-  InstanceId id = spec.id;
   log(LogLevel::Info, std::string(restoring ? "restored" : "started") + " instance '" + spec.name.str() + "' (" +
-                          id.short_form() + ", " + spec.gadget + ")" +
+                          spec.id.short_form() + ", " + spec.gadget + ")" +
                           (managed->info.status == InstanceStatus::Error ? ": " + managed->info.error : ""));
-  instances_[id] = std::move(managed);
-  return id;
+  StartedInstance started_instance = managed->started();
+  instances_[spec.id] = std::move(managed);
+  return started_instance;
 }
 
 Result<InstanceId> InstanceManager::resolve(const std::string& target) const {
@@ -134,12 +94,9 @@ Result<InstanceName> InstanceManager::remove(const InstanceId& id) {
   InstanceName name = m.info.spec.name;
   if (m.instance) m.instance->stop();
   if (m.info.detached) {
-    if (auto removed = store_.remove(m.info.spec.id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
+    if (auto removed = store_.remove(id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
   }
-  Message finished(Type::Finished);
-  finished.add("error", "instance '" + name.str() + "' was removed");
-  for (auto& weak : m.sink->subscribers)
-    if (auto s = weak.lock()) s->send(finished);
+  m.sink->end(make_error("instance '" + name.str() + "' was removed"));
   instances_.erase(it);
   log(LogLevel::Info, "removed instance '" + name.str() + "'");
   return name;
@@ -153,9 +110,7 @@ void InstanceManager::stop_foreground(const InstanceId& id) {
     m.instance->drain();
     m.instance->stop();
   }
-  Message finished(Type::Finished);
-  for (auto& weak : m.sink->subscribers)
-    if (auto s = weak.lock()) s->send(finished);
+  m.sink->end({});
   instances_.erase(it);
 }
 
@@ -172,28 +127,20 @@ void InstanceManager::erase_later(const InstanceId& id) {
   boost::asio::post(services_.io, [this, id] { instances_.erase(id); });
 }
 
-Result<InstanceId> InstanceManager::subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
-                                              Message& started) {
+Result<StartedInstance> InstanceManager::subscribe(const std::string& target,
+                                                   std::shared_ptr<InstanceSink> subscriber) {
   auto id = resolve(target);
   if (!id) return id.error();
   Managed& m = *instances_.at(id.value());
   if (!m.instance)
     return make_error("instance '" + m.info.spec.name.str() + "' is not running (" +
                       std::string(status_name(m.info.status)) + ": " + m.info.error + ")");
-  m.sink->subscribers.push_back(subscriber);
-  started.add("id", m.info.spec.id.str()).add("name", m.info.spec.name.str()).add("gadget", m.info.spec.gadget);
-  started.add("plugin", m.plugin_path);
-  return id;
+  m.sink->subscribe(subscriber);
+  return m.started();
 }
 
-void InstanceManager::unsubscribe(const InstanceId& id, const Subscriber* subscriber) {
-  auto it = instances_.find(id);
-  if (it == instances_.end()) return;
-  auto& subs = it->second->sink->subscribers;
-  std::erase_if(subs, [&](const std::weak_ptr<Subscriber>& w) {
-    auto s = w.lock();
-    return !s || s.get() == subscriber;
-  });
+void InstanceManager::unsubscribe(const InstanceId& id, const InstanceSink* subscriber) {
+  if (auto it = instances_.find(id); it != instances_.end()) it->second->sink->unsubscribe(subscriber);
 }
 
 void InstanceManager::restore_all() {

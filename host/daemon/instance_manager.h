@@ -1,9 +1,8 @@
 // The daemon's named, long-lived instances: create, resolve by name/id/prefix,
-// persist detached ones, restore them at start, remove.
+// persist detached ones, restore them at start, remove. It speaks in typed values
+// (InstanceInfo, InstanceSink); the wire is the Connection's business.
 #pragma once
 
-#include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,18 +11,11 @@
 
 #include "daemon/state_store.h"
 #include "loader/plugin_loader.h"
-#include "protocol/message.h"
 #include "runtime/instance.h"
+#include "runtime/instance_info.h"
+#include "runtime/instance_sink.h"
 
 namespace ig::host {
-
-// A client connection that receives an instance's output.
-class Subscriber {
- public:
-  virtual ~Subscriber() = default;
-  virtual void send(const protocol::Message& message) = 0;
-  virtual void send_event(const void* record, std::size_t size) = 0;
-};
 
 struct RunRequest {
   std::string gadget;  // name or absolute .so path
@@ -32,22 +24,30 @@ struct RunRequest {
   bool detach = false;
 };
 
+// The instance a client started or attached to.
+struct StartedInstance {
+  InstanceId id;
+  InstanceName name;
+  std::string gadget;  // as asked for: a gadget name or an absolute plugin path
+  std::string plugin;  // the plugin file that serves it
+};
+
 class InstanceManager {
  public:
   InstanceManager(HostServices& services, PluginCatalog catalog, StateStore& store);
   ~InstanceManager();
 
   // Start an instance. A foreground one streams to `owner` and dies with it.
-  Result<InstanceId> run(const RunRequest& request, std::shared_ptr<Subscriber> owner);
+  Result<StartedInstance> run(const RunRequest& request, std::shared_ptr<InstanceSink> owner);
   // Name, full id, or unique id prefix → id.
   Result<InstanceId> resolve(const std::string& target) const;
   // Stop and forget an instance; a detached one's state file goes too. Returns its name.
   Result<InstanceName> remove(const InstanceId& id);
   // Drain the instance's queued events to its subscribers, then remove it.
   void stop_foreground(const InstanceId& id);
-  Result<InstanceId> subscribe(const std::string& target, std::shared_ptr<Subscriber> subscriber,
-                               protocol::Message& started);
-  void unsubscribe(const InstanceId& id, const Subscriber* subscriber);
+  // Stream a running instance's output to `subscriber` too.
+  Result<StartedInstance> subscribe(const std::string& target, std::shared_ptr<InstanceSink> subscriber);
+  void unsubscribe(const InstanceId& id, const InstanceSink* subscriber);
 
   // Restore every persisted instance (at daemon start).
   void restore_all();
@@ -60,9 +60,8 @@ class InstanceManager {
 
  private:
   struct Managed;
-  class FanoutSink;
 
-  Result<InstanceId> start(InstanceSpec spec, bool detached, std::shared_ptr<Subscriber> owner, bool restoring);
+  Result<StartedInstance> start(InstanceSpec spec, bool detached, std::shared_ptr<InstanceSink> owner, bool restoring);
   // The instance with this name, if any.
   const Managed* find_named(const InstanceName& name) const;
   void erase_later(const InstanceId& id);

@@ -1,4 +1,5 @@
-// Where an instance's output goes: the CLI's formatter, the daemon's fan-out.
+// Where an instance's output goes: the CLI's formatter, the daemon's fan-out, and
+// each client connection subscribed to the instance.
 #pragma once
 
 #include <cstddef>

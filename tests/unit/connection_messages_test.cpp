@@ -2,6 +2,7 @@
 // fields and words `ig list`, its JSON and the metrics have always shown.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,4 +68,52 @@ TEST_CASE("an exited instance with no error has no error field") {
   CHECK(entry.get("status") == "exited");
   CHECK_FALSE(entry.has("error"));
   CHECK(entry.get("events") == "10");
+}
+
+TEST_CASE("a Run request: an empty name means generate one, any other must be valid") {
+  protocol::Message run(protocol::Type::Run);
+  run.add("gadget", "trace_open").add("name", "").add("detach", "1").add("param.pid", "42").add("param.comm", "");
+  auto request = run_request(run);
+  REQUIRE(request.ok());
+  CHECK(request->gadget == "trace_open");
+  CHECK_FALSE(request->name.has_value());
+  CHECK(request->detach);
+  CHECK(request->params == std::map<std::string, std::string>{{"comm", ""}, {"pid", "42"}});
+
+  protocol::Message named(protocol::Type::Run);
+  named.add("gadget", "trace_exec").add("name", "web-1").add("detach", "0");
+  auto with_name = run_request(named);
+  REQUIRE(with_name.ok());
+  REQUIRE(with_name->name.has_value());
+  CHECK(with_name->name->str() == "web-1");
+  CHECK_FALSE(with_name->detach);
+
+  protocol::Message bad(protocol::Type::Run);
+  bad.add("gadget", "trace_open").add("name", "Not Valid");
+  auto refused = run_request(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message == "invalid instance name 'Not Valid': use 1 to 32 characters of a-z, 0-9, _ and -");
+}
+
+TEST_CASE("Started names the instance; the Attach reply adds its plugin file") {
+  StartedInstance started{InstanceId::parse(kId).value(), InstanceName::parse("web").value(), "/opt/x/trace_open.so",
+                          "/opt/x/trace_open.so"};
+  CHECK(started_message(started).type() == protocol::Type::Started);
+  CHECK(started_message(started).fields() ==
+        Fields{{"id", kId}, {"name", "web"}, {"gadget", "/opt/x/trace_open.so"}});
+  CHECK(attached_message(started).fields() == Fields{{"id", kId},
+                                                     {"name", "web"},
+                                                     {"gadget", "/opt/x/trace_open.so"},
+                                                     {"plugin", "/opt/x/trace_open.so"}});
+}
+
+TEST_CASE("lost, log and finished frames") {
+  CHECK(lost_message(7).type() == protocol::Type::Lost);
+  CHECK(lost_message(7).fields() == Fields{{"count", "7"}});
+  CHECK(log_message(ig::LogLevel::Warning, "slow").fields() == Fields{{"level", "1"}, {"message", "slow"}});
+  CHECK(finished_message({}).type() == protocol::Type::Finished);
+  CHECK(finished_message({}).fields().empty());
+  CHECK(finished_message(ig::make_error("instance 'web' was removed")).fields() ==
+        Fields{{"error", "instance 'web' was removed"}});
+  CHECK(error_message("no").fields() == Fields{{"message", "no"}});
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daemon/state_store.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using ig::host::InstanceId;
@@ -21,15 +22,6 @@ InstanceSpec sample(const std::string& id = "0123456789abcdef0123456789abcdef") 
   return InstanceSpec{InstanceId::parse(id).value(), InstanceName::parse("mytraceopen").value(), "trace_open",
                       {{"pid", "42"}, {"comm", "a'b\"c"}}, 1764133200};
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/ig-state-test.XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
