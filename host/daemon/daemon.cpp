@@ -26,7 +26,7 @@
 #include "daemon/sd_notify.h"
 #include "daemon/state_store.h"
 #include "metrics/metrics_server.h"
-#include "metrics/self_metrics.h"
+#include "daemon/instance_metrics.h"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;

@@ -8,17 +8,11 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <map>
 #include <sstream>
 
-#ifndef IG_VERSION
-#define IG_VERSION "unknown"
-#endif
-
 namespace ig::host {
-namespace {
 
-MetricFamily family(std::string name, std::string help, MetricType type) {
+MetricFamily make_family(std::string name, std::string help, MetricType type) {
   MetricFamily f;
   f.name = std::move(name);
   f.help = std::move(help);
@@ -26,7 +20,9 @@ MetricFamily family(std::string name, std::string help, MetricType type) {
   return f;
 }
 
-MetricSample sample(double value, std::vector<MetricLabel> labels = {}) { return {std::move(labels), value, {}}; }
+MetricSample make_sample(double value, std::vector<MetricLabel> labels) { return {std::move(labels), value, {}}; }
+
+namespace {
 
 // Seconds since the epoch at which this process started: boot time (/proc/stat
 // btime) plus the start time in clock ticks (/proc/self/stat field 22). Read once.
@@ -67,45 +63,15 @@ double open_fds() {
 
 }  // namespace
 
-std::vector<MetricFamily> instance_families(const std::vector<InstanceInfo>& instances) {
-  std::map<std::string_view, double> by_status;  // every status, even at 0, in name order
-  for (InstanceStatus status : kInstanceStatuses) by_status[status_name(status)] = 0;
-  MetricFamily events = family("ig_instance_events_total", "Events an ig instance emitted since it started.",
-                               MetricType::Counter);
-  MetricFamily lost = family("ig_instance_lost_events_total",
-                             "Events an ig instance could not deliver (full ring buffer, slow reader) since it "
-                             "started; alert when this grows.",
-                             MetricType::Counter);
-  for (const InstanceInfo& instance : instances) {
-    ++by_status[status_name(instance.status)];
-    if (!instance.counters) continue;
-    const InstanceSpec& spec = instance.spec;
-    std::vector<MetricLabel> labels = {
-        {"gadget_id", spec.id.str()}, {"gadget_name", spec.name.str()}, {"gadget_image", spec.gadget}};
-    events.samples.push_back(sample(static_cast<double>(instance.counters->events), labels));
-    lost.samples.push_back(sample(static_cast<double>(instance.counters->lost), std::move(labels)));
-  }
-  MetricFamily status = family("ig_instances", "ig instances in the daemon, by status.", MetricType::Gauge);
-  for (const auto& [name, count] : by_status) status.samples.push_back(sample(count, {{"status", std::string(name)}}));
-  MetricFamily build = family("ig_build_info", "The ig daemon's version; always 1.", MetricType::Gauge);
-  build.samples.push_back(sample(1, {{"version", IG_VERSION}}));
-  std::vector<MetricFamily> out;
-  out.push_back(std::move(status));
-  out.push_back(std::move(events));
-  out.push_back(std::move(lost));
-  out.push_back(std::move(build));
-  return out;
-}
-
 std::vector<MetricFamily> process_families() {
   std::vector<MetricFamily> out;
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  out.push_back(family("process_cpu_seconds_total", "User and system CPU time the daemon spent, in seconds.",
+  out.push_back(make_family("process_cpu_seconds_total", "User and system CPU time the daemon spent, in seconds.",
                        MetricType::Counter));
-  out.back().samples.push_back(sample(cpu));
+  out.back().samples.push_back(make_sample(cpu));
 
   double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
   double size_pages = 0, resident_pages = 0;
@@ -113,20 +79,20 @@ std::vector<MetricFamily> process_families() {
     if (std::fscanf(statm, "%lf %lf", &size_pages, &resident_pages) != 2) size_pages = resident_pages = 0;
     std::fclose(statm);
   }
-  out.push_back(family("process_resident_memory_bytes", "Resident memory of the daemon, in bytes.", MetricType::Gauge));
-  out.back().samples.push_back(sample(resident_pages * page));
-  out.push_back(family("process_virtual_memory_bytes", "Virtual memory of the daemon, in bytes.", MetricType::Gauge));
-  out.back().samples.push_back(sample(size_pages * page));
+  out.push_back(make_family("process_resident_memory_bytes", "Resident memory of the daemon, in bytes.", MetricType::Gauge));
+  out.back().samples.push_back(make_sample(resident_pages * page));
+  out.push_back(make_family("process_virtual_memory_bytes", "Virtual memory of the daemon, in bytes.", MetricType::Gauge));
+  out.back().samples.push_back(make_sample(size_pages * page));
 
-  out.push_back(family("process_open_fds", "File descriptors the daemon has open.", MetricType::Gauge));
-  out.back().samples.push_back(sample(open_fds()));
+  out.push_back(make_family("process_open_fds", "File descriptors the daemon has open.", MetricType::Gauge));
+  out.back().samples.push_back(make_sample(open_fds()));
   rlimit limit{};
   ::getrlimit(RLIMIT_NOFILE, &limit);
-  out.push_back(family("process_max_fds", "The daemon's limit on open file descriptors.", MetricType::Gauge));
-  out.back().samples.push_back(sample(static_cast<double>(limit.rlim_cur)));
-  out.push_back(family("process_start_time_seconds", "When the daemon started, in seconds since the epoch.",
+  out.push_back(make_family("process_max_fds", "The daemon's limit on open file descriptors.", MetricType::Gauge));
+  out.back().samples.push_back(make_sample(static_cast<double>(limit.rlim_cur)));
+  out.push_back(make_family("process_start_time_seconds", "When the daemon started, in seconds since the epoch.",
                        MetricType::Gauge));
-  out.back().samples.push_back(sample(start_time_seconds()));
+  out.back().samples.push_back(make_sample(start_time_seconds()));
   return out;
 }
 

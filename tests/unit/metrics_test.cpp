@@ -14,6 +14,7 @@
 #include "metrics/exposition.h"
 #include "metrics/metrics_registry.h"
 #include "metrics/metrics_server.h"
+#include "daemon/instance_metrics.h"
 #include "metrics/self_metrics.h"
 
 using namespace ig;
