@@ -24,10 +24,16 @@ Counters growth(const ProgramInfo& now, const KernelSnapshot* before) {
   return {now.run_time_ns - it->second.run_time_ns, now.run_cnt - it->second.run_cnt};
 }
 
-double cpu_percent(std::uint64_t runtime_delta, const KernelSnapshot& now, const KernelSnapshot* before) {
+std::uint64_t elapsed_ns(const KernelSnapshot& now, const KernelSnapshot* before) {
   if (!before) return 0;
   auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now.taken - before->taken).count();
-  return elapsed > 0 ? static_cast<double>(runtime_delta) * 100.0 / static_cast<double>(elapsed) : 0;
+  return elapsed > 0 ? static_cast<std::uint64_t>(elapsed) : 0;
+}
+
+// runtime_delta as a percentage of one CPU over the row's elapsed time.
+void measure_cpu(Row& row, const KernelSnapshot& now, const KernelSnapshot* before) {
+  row.elapsed = elapsed_ns(now, before);
+  row.cpu = row.elapsed > 0 ? static_cast<double>(row.runtime_delta) * 100.0 / static_cast<double>(row.elapsed) : 0;
 }
 
 // Adds the maps that exist in `now` to `distinct`.
@@ -89,6 +95,9 @@ std::weak_ordering compare(const Row& a, const Row& b, Column column) {
       return order_of(pa, pb);
     }
     case Column::Comms: return order_of(comms_of(a), comms_of(b));
+    case Column::Elapsed: return order_of(a.elapsed, b.elapsed);
+    case Column::Batch:
+    case Column::BatchRows: break;  // the same for every row of a batch
   }
   return std::weak_ordering::equivalent;
 }
@@ -118,7 +127,7 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   }
   if (seen.empty() && maps.empty()) return std::nullopt;
   count_maps(row, maps, now);
-  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  measure_cpu(row, now, before);
   return row;
 }
 
@@ -142,7 +151,7 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   count_maps(row, ids, now);
-  row.cpu = cpu_percent(row.runtime_delta, now, before);
+  measure_cpu(row, now, before);
   return row;
 }
 

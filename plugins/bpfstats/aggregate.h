@@ -30,6 +30,7 @@ struct Row {
   std::uint64_t runtime_delta = 0;  // since the previous snapshot
   std::uint64_t runcount_delta = 0;
   double cpu = 0;  // runtime_delta as % of one CPU over the time between snapshots
+  std::uint64_t elapsed = 0;  // ns between the snapshots; 0 without an earlier one
   std::uint64_t map_memory = 0;  // bytes, over distinct maps
   std::uint32_t map_count = 0;
   std::vector<Holder> holders;  // only for programs no instance owns

@@ -25,13 +25,16 @@ enum class Column : std::uint8_t {
   MapCount,
   Pids,
   Comms,
+  Elapsed,
+  Batch,
+  BatchRows,
 };
 
 // The JSON keys users already parse; column headers are these upper-cased.
-inline constexpr std::array<std::string_view, 15> kColumnNames = {
-    "gadgetID", "gadgetName", "gadgetImage", "progID",        "progName",
-    "progType", "runtime",    "runcount",    "runtimeDelta",  "runcountDelta",
-    "cpu",      "mapMemory",  "mapCount",    "pids",          "comms",
+inline constexpr std::array<std::string_view, 18> kColumnNames = {
+    "gadgetID", "gadgetName", "gadgetImage", "progID",       "progName",      "progType",
+    "runtime",  "runcount",   "runtimeDelta", "runcountDelta", "cpu",         "mapMemory",
+    "mapCount", "pids",       "comms",        "elapsed",      "batch",         "batchRows",
 };
 
 constexpr std::string_view column_name(Column c) { return kColumnNames[static_cast<std::size_t>(c)]; }

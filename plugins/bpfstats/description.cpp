@@ -64,6 +64,16 @@ Description describe() {
        true, 8},
       {Column::Comms, FieldType::String, IG_BPFSTATS_MEMBER(comms),
        "(--all) command names of those processes, in the order of pids", true},
+      {Column::Elapsed, FieldType::U64, IG_BPFSTATS_MEMBER(elapsed),
+       "nanoseconds measured between this batch's snapshot and the one before: what the deltas and cpu are over "
+       "(0 for a one-shot with stats already on)",
+       true},
+      {Column::Batch, FieldType::U64, IG_BPFSTATS_MEMBER(batch),
+       "this batch's number in the run, from 1 (every row of one snapshot has the same)", true},
+      {Column::BatchRows, FieldType::U32, IG_BPFSTATS_MEMBER(batch_rows),
+       "rows in this batch, so a reader of the stream knows when it has the whole batch (an empty batch sends "
+       "no row)",
+       true},
   };
 
 #undef IG_BPFSTATS_MEMBER

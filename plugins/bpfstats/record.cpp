@@ -51,6 +51,7 @@ Record to_record(const Row& row) {
   copy_text(r.prog_name, row.prog_name);
   copy_text(r.prog_type, row.prog_type);
   r.cpu = row.cpu;
+  r.elapsed = row.elapsed;
   if (!row.holders.empty()) {  // rows of ours have none
     copy_text(r.pids, join_fitting(row.holders, [](const Holder& h) { return std::to_string(h.pid); }, sizeof(r.pids)));
     copy_text(r.comms, join_fitting(row.holders, [](const Holder& h) { return h.comm; }, sizeof(r.comms)));

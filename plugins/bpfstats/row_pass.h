@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -41,6 +42,7 @@ class RowPass {
   SortOrder sort_;
   std::optional<KernelSnapshot> previous_;
   bool told_empty_ = false;
+  std::uint64_t batches_ = 0;  // emitted so far, empty ones included
 };
 
 }  // namespace ig::bpfstats

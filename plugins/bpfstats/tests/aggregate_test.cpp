@@ -150,6 +150,7 @@ TEST_CASE("deltas and cpu cover the time since the previous snapshot") {
     CHECK(rows[0].runcount_delta == 15);
     CHECK(rows[0].cpu == doctest::Approx(50.0));
     CHECK(rows[1].cpu == doctest::Approx(25.0));
+    CHECK(rows[0].elapsed == 1'000'000'000);
   }
   SUBCASE("per instance: the sum of its programs' deltas") {
     auto rows = build_rows(now, {instance(kIdA, "a", {10, 11})}, kInstances, &before);
@@ -179,6 +180,7 @@ TEST_CASE("without a previous snapshot deltas and cpu are zero") {
   auto rows = build_rows(snapshot({prog(10, 300, 3, {})}), {}, kAll, nullptr);
   CHECK(rows[0].runtime_delta == 0);
   CHECK(rows[0].cpu == 0);
+  CHECK(rows[0].elapsed == 0);
 }
 
 TEST_CASE("the snapshot plan reads only what the view needs") {
@@ -247,3 +249,4 @@ TEST_CASE("rows sort by the chosen column, ties by gadgetID then progID") {
   sort_rows(rows, SortOrder{Column::GadgetId, true});
   CHECK(ids().front() == 13);
 }
+

@@ -125,6 +125,12 @@ TEST_CASE("--count N emits N batches, each against the one before, then finishes
   run.ctx.tick();
   CHECK(run.source.calls().size() == 4);  // the baseline and three passes
   CHECK(run.ctx.finished.size() == 1);
+  // Every row says which batch it belongs to and how many rows that batch has.
+  REQUIRE(run.ctx.records.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(run.ctx.records[i].batch == i + 1);
+    CHECK(run.ctx.records[i].batch_rows == 1);
+  }
 }
 
 TEST_CASE("--interval without --count runs until stopped") {
