@@ -47,6 +47,7 @@ Result<Config> parse_config(const Params& params) {
   Config config;
   config.view.kind = params.get_bool("all") ? ViewKind::Programs : ViewKind::Instances;
   config.view.gadgets_only = params.get_bool("gadgets-only");
+  config.view.with_instances = params.get_bool("instances");
 
   auto sort = parse_sort(params.has("sort") ? params.get_string("sort") : "-runtime");
   if (!sort) return sort.error();

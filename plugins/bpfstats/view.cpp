@@ -5,7 +5,9 @@ namespace ig::bpfstats {
 std::unique_ptr<View> make_view(const ViewSpec& spec) {
   switch (spec.kind) {
     case ViewKind::Instances: return make_instances_view();
-    case ViewKind::Programs: return make_programs_view(spec.gadgets_only);
+    case ViewKind::Programs:
+      return spec.with_instances ? make_programs_and_instances_view(spec.gadgets_only)
+                                 : make_programs_view(spec.gadgets_only);
   }
   return make_instances_view();
 }

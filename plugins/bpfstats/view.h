@@ -24,7 +24,8 @@ enum class ViewKind : std::uint8_t {
 // The view the parameters chose.
 struct ViewSpec {
   ViewKind kind = ViewKind::Instances;
-  bool gadgets_only = false;  // Programs: only programs of ig instances
+  bool gadgets_only = false;    // Programs: only programs of ig instances
+  bool with_instances = false;  // Programs: each batch also has a row per instance
 };
 
 class View {
@@ -47,6 +48,7 @@ std::unique_ptr<View> make_view(const ViewSpec& spec);
 // The views make_view() chooses from, one file each.
 std::unique_ptr<View> make_instances_view();
 std::unique_ptr<View> make_programs_view(bool gadgets_only);
+std::unique_ptr<View> make_programs_and_instances_view(bool gadgets_only);
 
 // Every program id the registry lists, in its order: what a view of our own
 // instances reads.

@@ -34,6 +34,7 @@ RegisteredInstance instance(const std::string& id, const std::string& name, std:
 const ViewSpec kInstances{ViewKind::Instances, false};
 const ViewSpec kAll{ViewKind::Programs, false};
 const ViewSpec kAllGadgetsOnly{ViewKind::Programs, true};
+const ViewSpec kAllWithInstances{ViewKind::Programs, false, true};
 
 // The rows and the snapshot plan of the view `spec` chooses.
 std::vector<Row> build_rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
@@ -250,3 +251,27 @@ TEST_CASE("rows sort by the chosen column, ties by gadgetID then progID") {
   CHECK(ids().front() == 13);
 }
 
+TEST_CASE("--all --instances: every program and every instance from one snapshot") {
+  // Map 7 is registered but unused: only the instance row counts it.
+  std::vector<RegisteredInstance> registry = {instance(kIdA, "a", {10, 11}, {7})};
+  auto before = snapshot({prog(10, 0, 0, {1}), prog(11, 0, 0, {1, 2}), prog(20, 0, 0, {3})});
+  auto now = snapshot({prog(10, 100, 1, {1}), prog(11, 200, 2, {1, 2}), prog(20, 400, 4, {3})});
+  now.taken = before.taken + 1s;
+
+  SnapshotRequest plan = plan_snapshot(registry, kAllWithInstances);
+  CHECK(plan.all_programs);
+  CHECK(plan.holders);
+  CHECK(plan.map_ids == std::vector<std::uint32_t>{7});
+
+  auto rows = build_rows(now, registry, kAllWithInstances, &before);
+  REQUIRE(rows.size() == 4);
+  std::size_t instance_rows = 0;
+  for (const Row& row : rows) {
+    if (row.prog_id != 0) continue;
+    ++instance_rows;
+    CHECK(row.gadget_id == kIdA);
+    CHECK(row.runtime_delta == 300);
+    CHECK(row.map_count == 3);  // maps 1 and 2 its programs use, and 7 it registered
+  }
+  CHECK(instance_rows == 1);
+}

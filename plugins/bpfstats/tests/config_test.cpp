@@ -43,6 +43,10 @@ TEST_CASE("--all and --gadgets-only pick the view") {
   REQUIRE(c.ok());
   CHECK(c->view.kind == ViewKind::Programs);
   CHECK(c->view.gadgets_only);
+  CHECK_FALSE(c->view.with_instances);
+  c = parse_config(params({{"all", "true"}, {"instances", "true"}}));
+  REQUIRE(c.ok());
+  CHECK(c->view.with_instances);
 }
 
 TEST_CASE("bad --sort and too short --interval are errors") {

@@ -1,0 +1,44 @@
+// --all --instances: every program's row and every instance's row from one snapshot,
+// so a client such as `ig top` gets both the per-instance figures (distinct maps,
+// registered maps no program uses) and the programs behind them in one batch, from
+// one kernel pass.
+#include "view.h"
+
+namespace ig::bpfstats {
+namespace {
+
+class ProgramsAndInstancesView final : public View {
+ public:
+  explicit ProgramsAndInstancesView(bool gadgets_only)
+      : programs_(make_programs_view(gadgets_only)), instances_(make_instances_view()) {}
+
+  SnapshotRequest plan(const std::vector<RegisteredInstance>& registry) const override {
+    SnapshotRequest request = programs_->plan(registry);
+    SnapshotRequest ours = instances_->plan(registry);
+    if (!request.all_programs) request.program_ids = std::move(ours.program_ids);
+    request.map_ids = std::move(ours.map_ids);
+    return request;
+  }
+
+  std::vector<Row> rows(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
+                        const KernelSnapshot* before) const override {
+    std::vector<Row> rows = programs_->rows(now, registry, before);
+    std::vector<Row> instances = instances_->rows(now, registry, before);
+    rows.insert(rows.end(), std::make_move_iterator(instances.begin()), std::make_move_iterator(instances.end()));
+    return rows;
+  }
+
+  std::string_view row_per() const override { return "program and one per instance"; }
+
+ private:
+  std::unique_ptr<View> programs_;
+  std::unique_ptr<View> instances_;
+};
+
+}  // namespace
+
+std::unique_ptr<View> make_programs_and_instances_view(bool gadgets_only) {
+  return std::make_unique<ProgramsAndInstancesView>(gadgets_only);
+}
+
+}  // namespace ig::bpfstats
