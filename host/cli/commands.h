@@ -15,6 +15,7 @@ int cmd_list(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_remove(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_attach(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_daemon(const CliContext& cli, const std::vector<std::string>& args);
+int cmd_top(const CliContext& cli, const std::vector<std::string>& args);
 int cmd_version(const CliContext& cli, const std::vector<std::string>& args);
 
 // Print "ig: error: <message>" and return 1.

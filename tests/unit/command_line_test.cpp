@@ -148,7 +148,7 @@ TEST_CASE("a global option without its value") {
 
 TEST_CASE("an unknown or missing command lists the commands") {
   CHECK(split_error({"frob"}) ==
-        "unknown command 'frob'; commands: gadgets, run, list, attach, remove, daemon, version (see 'ig --help')");
+        "unknown command 'frob'; commands: gadgets, run, list, top, attach, remove, daemon, version (see 'ig --help')");
   CHECK(split_error({"--socket", "X"}) == "no command given; see 'ig --help'");
 }
 
