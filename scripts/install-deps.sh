@@ -6,7 +6,7 @@ packages=(
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libboost-dev libboost-program-options-dev libtomlplusplus-dev doctest-dev libncurses-dev
   util-linux bpftrace libbpf-tools
-  prometheus python3-yaml curl
+  prometheus python3-yaml curl tmux
 )
 missing=()
 for p in "${packages[@]}"; do
