@@ -30,7 +30,7 @@ std::string empty_note(const TopModel& model) {
 }  // namespace
 
 void View::draw_table(const TopModel& model, int top, int height, int width) {
-  std::vector<const TopRow*> rows = model.visible();
+  const std::vector<const TopRow*>& rows = model.visible();
   TableContext context{model.scope(), model.level(), false};
   for (const TopRow* row : rows) context.has_used = context.has_used || row->map_memory_real.has_value();
   std::vector<TableColumn> columns = layout_columns(static_cast<std::size_t>(width), context);

@@ -63,15 +63,16 @@ void TopModel::apply(std::vector<TopRow> batch) {
 
 void TopModel::take(std::vector<TopRow> batch) {
   rows_ = std::move(batch);
+  changed();
   ++batches_;
   totals_ = {};
   std::unordered_set<std::string> present;
   for (const TopRow& row : rows_) {
-    std::string key = row.key();
+    const std::string& key = row.key();
     History& h = history_[key];
     h.cpu.push(row.cpu);
     h.runs.push(row.runs_per_s());
-    present.insert(std::move(key));
+    present.insert(key);
     totals_.elapsed_ns = std::max(totals_.elapsed_ns, row.elapsed_ns);
     if (row.kind == RowKind::Program) {
       totals_.cpu += row.cpu;
@@ -100,29 +101,31 @@ bool TopModel::matches_filter(const TopRow& row) const {
          contains_folded(row.gadget_image, filter_) || contains_folded(row.comms, filter_);
 }
 
-std::vector<const TopRow*> TopModel::visible() const {
-  std::vector<const TopRow*> out;
+const std::vector<const TopRow*>& TopModel::visible() const {
+  if (visible_ready_) return visible_;
+  visible_.clear();
   for (const TopRow& row : rows_)
-    if (in_level(row, frames_.back()) && matches_filter(row)) out.push_back(&row);
-  std::stable_sort(out.begin(), out.end(), [this](const TopRow* a, const TopRow* b) {
+    if (in_level(row, frames_.back()) && matches_filter(row)) visible_.push_back(&row);
+  std::stable_sort(visible_.begin(), visible_.end(), [this](const TopRow* a, const TopRow* b) {
     std::weak_ordering by = compare(*a, *b, sort_);
     if (by != 0) return descending_ ? by > 0 : by < 0;
     if (a->name() != b->name()) return a->name() < b->name();  // a steady order for ties
     return a->key() < b->key();
   });
-  return out;
+  visible_ready_ = true;
+  return visible_;
 }
 
 std::size_t TopModel::selected_index() const {
   const Frame& frame = frames_.back();
-  std::vector<const TopRow*> rows = visible();
+  const std::vector<const TopRow*>& rows = visible();
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (rows[i]->key() == frame.selected_key) return i;
   return rows.empty() ? 0 : std::min(frame.selected_at, rows.size() - 1);
 }
 
 const TopRow* TopModel::selected() const {
-  std::vector<const TopRow*> rows = visible();
+  const std::vector<const TopRow*>& rows = visible();
   return rows.empty() ? nullptr : rows[selected_index()];
 }
 
@@ -141,7 +144,7 @@ const History* TopModel::history(const std::string& key) const {
 }
 
 void TopModel::move(long delta) {
-  std::vector<const TopRow*> rows = visible();
+  const std::vector<const TopRow*>& rows = visible();
   Frame& frame = frames_.back();
   if (rows.empty()) return;
   long at = static_cast<long>(selected_index()) + delta;
@@ -160,11 +163,13 @@ void TopModel::enter() {
     frames_.push_back({Level::Programs, row->gadget_id, {}, 0});
   else
     frames_.push_back({Level::Detail, row->key(), row->key(), 0});
+  changed();
 }
 
 bool TopModel::back() {
   if (frames_.size() == 1) return false;
   frames_.pop_back();
+  changed();
   return true;
 }
 
@@ -175,6 +180,7 @@ void TopModel::set_sort(SortKey key) {
   }
   sort_ = key;
   descending_ = !is_text(key);  // the biggest first, names from A
+  changed();
 }
 
 void TopModel::next_sort() { set_sort(static_cast<SortKey>((static_cast<std::size_t>(sort_) + 1) % kSortKeys)); }

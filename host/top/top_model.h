@@ -51,8 +51,9 @@ class TopModel {
   Level level() const { return frames_.back().level; }
   // The instance whose programs are shown (Level::Programs), or the row in Detail.
   const std::string& focus() const { return frames_.back().focus; }
-  // The rows of this level, filtered and sorted.
-  std::vector<const TopRow*> visible() const;
+  // The rows of this level, filtered and sorted; valid until the next call that
+  // changes rows, level, sort or filter.
+  const std::vector<const TopRow*>& visible() const;
   // The selected row, if any row is visible (or the Detail row).
   const TopRow* selected() const;
   std::size_t selected_index() const;  // in visible()
@@ -73,10 +74,16 @@ class TopModel {
   bool descending() const { return descending_; }
   void set_sort(SortKey key);  // the same key again flips the direction
   void next_sort();
-  void reverse() { descending_ = !descending_; }
+  void reverse() {
+    descending_ = !descending_;
+    changed();
+  }
 
   const std::string& filter() const { return filter_; }
-  void set_filter(std::string text) { filter_ = std::move(text); }
+  void set_filter(std::string text) {
+    filter_ = std::move(text);
+    changed();
+  }
 
   bool paused() const { return paused_; }
   void toggle_pause();
@@ -91,6 +98,7 @@ class TopModel {
   bool in_level(const TopRow& row, const Frame& frame) const;
   bool matches_filter(const TopRow& row) const;
   void take(std::vector<TopRow> batch);
+  void changed() { visible_ready_ = false; }  // what visible() gives must be worked out again
 
   Scope scope_;
   std::vector<TopRow> rows_;
@@ -104,6 +112,10 @@ class TopModel {
   bool paused_ = false;
   std::vector<TopRow> held_;  // the newest batch that arrived while paused
   bool holding_ = false;
+  // visible() once per change, not once per question: 1000 rows sorted for every
+  // lookup would be most of ig top's CPU.
+  mutable std::vector<const TopRow*> visible_;
+  mutable bool visible_ready_ = false;
 };
 
 }  // namespace ig::host::top

@@ -27,8 +27,12 @@ struct TopRow {
   std::string pids;   // holders of another tool's program
   std::string comms;
 
-  // Instances by id, programs by kernel id: stable across batches.
-  std::string key() const { return kind == RowKind::Instance ? "i:" + gadget_id : "p:" + std::to_string(prog_id); }
+  // Instances by id, programs by kernel id: stable across batches. Made once, on first
+  // use (sorting and selection ask often): set the fields before asking.
+  const std::string& key() const {
+    if (key_.empty()) key_ = kind == RowKind::Instance ? "i:" + gadget_id : "p:" + std::to_string(prog_id);
+    return key_;
+  }
   // What the NAME column shows.
   const std::string& name() const { return kind == RowKind::Instance ? gadget_name : prog_name; }
   // Runtime per second of wall time, in ns (equals cpu * 1e7).
@@ -41,6 +45,7 @@ struct TopRow {
   }
 
  private:
+  mutable std::string key_;
   double per_second(std::uint64_t delta) const {
     return elapsed_ns ? static_cast<double>(delta) * 1e9 / static_cast<double>(elapsed_ns) : 0;
   }
