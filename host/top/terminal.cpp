@@ -26,6 +26,7 @@ Result<Terminal> Terminal::open() {
   nodelay(stdscr, TRUE);
   set_escdelay(25);  // Esc answers at once, not after ncurses' default second
   curs_set(0);
+  clear();  // the first refresh clears the whole screen, whatever was printed before
   if (has_colors()) {
     start_color();
     use_default_colors();
