@@ -142,7 +142,7 @@ std::optional<Outcome> Controller::on_key(int key) {
     case KEY_RESIZE: break;  // ncurses has already taken the new size
     case kCtrl('l'): clearok(curscr, TRUE); break;
     default:
-      if (key >= KEY_F(2) && key <= KEY_F(10)) {
+      if (key >= KEY_F(2) && key < KEY_F(2) + static_cast<int>(kSortKeys)) {
         model_.set_sort(static_cast<SortKey>(key - KEY_F(2)));
       } else if (is_enter(key)) {
         model_.enter();

@@ -13,7 +13,7 @@ constexpr std::size_t kMinSpark = 12;
 std::vector<TableColumn> all_columns(const TableContext& context) {
   return {
       {ColumnId::Name, "NAME", 16, false, SortKey::Name},
-      {ColumnId::Gadget, gadget_title(context), 12, false, SortKey::Gadget},
+      {ColumnId::Gadget, gadget_title(context), context.scope == Scope::AllPrograms ? 16u : 12u, false, SortKey::Gadget},
       {ColumnId::Cpu, "%CPU", 6, true, SortKey::Cpu},
       {ColumnId::RuntimePerS, "RUNTIME/s", 9, true, SortKey::RuntimePerS},
       {ColumnId::RunsPerS, "RUNS/s", 7, true, SortKey::RunsPerS},
@@ -21,7 +21,6 @@ std::vector<TableColumn> all_columns(const TableContext& context) {
       {ColumnId::MapMemory, "MAPMEM", 7, true, SortKey::MapMemory},
       {ColumnId::MapUsed, "USED", 7, true, SortKey::MapMemory},
       {ColumnId::MapCount, "MAPS", 4, true, SortKey::MapCount},
-      {ColumnId::Holders, "HOLDERS", 16, false, SortKey::Holders},
       {ColumnId::Spark, "%CPU, 60s", kMinSpark, false, SortKey::Cpu},
   };
 }
@@ -29,13 +28,18 @@ std::vector<TableColumn> all_columns(const TableContext& context) {
 // Which columns give way first when the terminal is narrow: the last here.
 constexpr ColumnId kPriority[] = {ColumnId::Name,     ColumnId::Cpu,      ColumnId::Spark,     ColumnId::Gadget,
                                   ColumnId::RuntimePerS, ColumnId::RunsPerS, ColumnId::MapMemory, ColumnId::AvgNs,
-                                  ColumnId::MapCount, ColumnId::Holders,  ColumnId::MapUsed};
+                                  ColumnId::MapCount, ColumnId::MapUsed};
 
 bool applies(ColumnId id, const TableContext& context) {
-  if (id == ColumnId::MapUsed) return context.has_used;
-  // Only other tools' programs have holders: those are in --all's list.
-  if (id == ColumnId::Holders) return context.scope == Scope::AllPrograms && context.level == Level::List;
-  return true;
+  return id != ColumnId::MapUsed || context.has_used;
+}
+
+// "bpftrace 1234", "+N" when more processes hold it, "-" when only a pin or a link does.
+std::string holders_text(const TopRow& row) {
+  if (row.comms.empty()) return "-";
+  std::size_t more = static_cast<std::size_t>(std::count(row.pids.begin(), row.pids.end(), ','));
+  std::string text = row.comms.substr(0, row.comms.find(',')) + " " + row.pids.substr(0, row.pids.find(','));
+  return more ? text + " +" + std::to_string(more) : text;
 }
 
 std::string rate_or_blank(double value, std::uint64_t elapsed) { return elapsed ? count_text(value) : "-"; }
@@ -45,7 +49,7 @@ std::string rate_or_blank(double value, std::uint64_t elapsed) { return elapsed 
 const char* gadget_title(const TableContext& context) {
   if (context.level == Level::Programs) return "TYPE";  // every row has the same instance
   if (context.scope == Scope::Instances) return "GADGET";
-  return "INSTANCE";
+  return "OWNER";  // the instance, or the processes holding another tool's program
 }
 
 std::vector<TableColumn> layout_columns(std::size_t width, const TableContext& context) {
@@ -74,7 +78,7 @@ std::string cell_text(const TopRow& row, ColumnId column, Level level) {
     case ColumnId::Gadget:
       if (row.kind == RowKind::Instance) return row.gadget_image;
       if (level == Level::Programs) return row.prog_type;
-      return row.gadget_name.empty() ? "-" : row.gadget_name;
+      return row.gadget_name.empty() ? holders_text(row) : row.gadget_name;
     case ColumnId::Cpu: return percent_text(row.cpu);
     case ColumnId::RuntimePerS: return row.elapsed_ns ? duration_text(row.runtime_per_s()) : "-";
     case ColumnId::RunsPerS: return rate_or_blank(row.runs_per_s(), row.elapsed_ns);
@@ -82,7 +86,6 @@ std::string cell_text(const TopRow& row, ColumnId column, Level level) {
     case ColumnId::MapMemory: return bytes_text(row.map_memory);
     case ColumnId::MapUsed: return row.map_memory_real ? bytes_text(*row.map_memory_real) : "-";
     case ColumnId::MapCount: return std::to_string(row.map_count);
-    case ColumnId::Holders: return row.comms.empty() ? "" : row.comms + " (" + row.pids + ")";
     case ColumnId::Spark: return "";
   }
   return "";

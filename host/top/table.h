@@ -9,7 +9,7 @@
 
 namespace ig::host::top {
 
-enum class ColumnId : std::uint8_t { Name, Gadget, Cpu, Spark, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapUsed, MapCount, Holders };
+enum class ColumnId : std::uint8_t { Name, Gadget, Cpu, Spark, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapUsed, MapCount };
 
 struct TableColumn {
   ColumnId id;
@@ -32,8 +32,8 @@ std::vector<TableColumn> layout_columns(std::size_t width, const TableContext& c
 // A cell's text, not padded, at `level`.
 std::string cell_text(const TopRow& row, ColumnId column, Level level);
 
-// The GADGET column's title: the gadget an instance runs, a program's instance, or
-// (among one instance's programs) the program's type.
+// The GADGET column's title: the gadget an instance runs, a program's owner (its
+// instance, or the processes holding it), or among one instance's programs their type.
 const char* gadget_title(const TableContext& context);
 
 }  // namespace ig::host::top

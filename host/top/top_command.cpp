@@ -29,7 +29,7 @@ CommandOptions top_options() {
       "average ns per run, map memory and maps, each with a sparkline of its last 60 samples; Enter shows an\n"
       "instance's programs, and a program's graphs. --all shows every BPF program on the node, ours and other\n"
       "tools' (with the processes holding them). BPF stats stay on while it runs. Keys: arrows or j/k move,\n"
-      "Enter into, Esc back, s or F2-F10 sort, r reverse, / filter, p pause, ? help, q quit.\n"
+      "Enter into, Esc back, s or F2-F9 sort, r reverse, / filter, p pause, ? help, q quit.\n"
       "Needs a terminal; for text, use 'ig run bpfstats --interval 1s' (with --all for every program).");
   options.add()
       ("all", po::bool_switch(), "one row per BPF program on the node instead of one per ig instance")

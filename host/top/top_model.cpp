@@ -8,7 +8,7 @@
 namespace ig::host::top {
 namespace {
 
-bool is_text(SortKey key) { return key == SortKey::Name || key == SortKey::Gadget || key == SortKey::Holders; }
+bool is_text(SortKey key) { return key == SortKey::Name || key == SortKey::Gadget; }
 
 // The GADGET column: an instance's gadget; a program's instance, or its holders' names.
 const std::string& gadget_of(const TopRow& row) {
@@ -33,7 +33,6 @@ std::weak_ordering compare(const TopRow& a, const TopRow& b, SortKey key) {
     case SortKey::AvgNs: return order(a.avg_ns().value_or(-1), b.avg_ns().value_or(-1));
     case SortKey::MapMemory: return order(a.map_memory, b.map_memory);
     case SortKey::MapCount: return order(a.map_count, b.map_count);
-    case SortKey::Holders: return order(a.comms, b.comms);
   }
   return std::weak_ordering::equivalent;
 }
@@ -47,8 +46,8 @@ bool contains_folded(const std::string& text, const std::string& needle) {
 }  // namespace
 
 const char* sort_key_name(SortKey key) {
-  static const char* const names[kSortKeys] = {"name",  "gadget",     "%cpu",  "runtime/s", "runs/s",
-                                               "avg ns", "map memory", "maps", "holders"};
+  static const char* const names[kSortKeys] = {"name",   "gadget",     "%cpu", "runtime/s",
+                                               "runs/s", "avg/run", "map memory", "maps"};
   return names[static_cast<std::size_t>(key)];
 }
 

@@ -14,8 +14,8 @@
 
 namespace ig::host::top {
 
-enum class SortKey : std::uint8_t { Name, Gadget, Cpu, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapCount, Holders };
-inline constexpr std::size_t kSortKeys = 9;
+enum class SortKey : std::uint8_t { Name, Gadget, Cpu, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapCount };
+inline constexpr std::size_t kSortKeys = 8;
 const char* sort_key_name(SortKey key);
 
 enum class Scope : std::uint8_t {

@@ -19,7 +19,7 @@ const char* const kHelp[] = {
     "  Up/Down, j/k      move           PgUp/PgDn, g/G  page, first, last",
     "  Enter             into an instance's programs, or a program's graphs",
     "  Esc, Backspace    back (at the top: clear the filter)",
-    "  s, F2-F10         sort by the next column / by column 1-9",
+    "  s, F2-F9          sort by the next column / by column 1-8",
     "  r                 reverse the order",
     "  /                 filter by name (Enter keeps it, Esc drops it)",
     "  p, Space          pause (the daemon keeps measuring)",

@@ -77,9 +77,8 @@ TEST_CASE("at 80 columns the table keeps name, %CPU, the sparkline and the rates
   for (ColumnId id : {ColumnId::Name, ColumnId::Cpu, ColumnId::Spark, ColumnId::Gadget, ColumnId::RuntimePerS,
                       ColumnId::RunsPerS, ColumnId::MapMemory})
     CHECK(has(columns, id));
-  CHECK_FALSE(has(columns, ColumnId::Holders));  // instances have no holders
   auto wide = layout_columns(200, TableContext{Scope::AllPrograms, Level::List, true});
-  for (ColumnId id : {ColumnId::AvgNs, ColumnId::MapCount, ColumnId::Holders, ColumnId::MapUsed}) CHECK(has(wide, id));
+  for (ColumnId id : {ColumnId::AvgNs, ColumnId::MapCount, ColumnId::MapUsed}) CHECK(has(wide, id));
   for (const TableColumn& c : wide)
     if (c.id == ColumnId::Spark) CHECK(c.width == kHistorySamples);
   CHECK(total_width(layout_columns(30, context)) <= 30);
@@ -97,7 +96,10 @@ TEST_CASE("cells: rates over the measured time, '-' where nothing ran") {
   CHECK(cell_text(row, ColumnId::RuntimePerS, Level::List) == "2.28ms");
   CHECK(cell_text(row, ColumnId::RunsPerS, Level::List) == "3.00k");
   CHECK(cell_text(row, ColumnId::AvgNs, Level::List) == "760ns");
-  CHECK(cell_text(row, ColumnId::Gadget, Level::List) == "-");
+  CHECK(cell_text(row, ColumnId::Gadget, Level::List) == "-");  // no instance, no holder: pinned or attached
+  row.comms = "bpftrace,sh";
+  row.pids = "1234,99";
+  CHECK(cell_text(row, ColumnId::Gadget, Level::List) == "bpftrace 1234 +1");
   row.runcount_delta = 0;
   CHECK(cell_text(row, ColumnId::AvgNs, Level::List) == "-");
   CHECK(bytes_text(4'236'288) == "4.04M");
