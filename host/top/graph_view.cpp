@@ -77,6 +77,7 @@ int draw_row_facts(const TopRow& row, int top, int width) {
   std::string first = "type " + (row.prog_type.empty() ? "-" : row.prog_type) + "  " + owner;
   std::string second = std::to_string(row.map_count) + " maps, " + bytes_text(row.map_memory) + " map memory" +
                        (row.map_memory_real ? " (" + bytes_text(*row.map_memory_real) + " used)" : "") +
+                       (row.prog_memory ? ", program " + bytes_text(*row.prog_memory) : "") +
                        "  avg/run " + (row.avg_ns() ? duration_text(*row.avg_ns()) : "-");
   put_text(top, 0, first, width);
   put_text(top + 1, 0, second, width);

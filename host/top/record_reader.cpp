@@ -8,10 +8,10 @@
 namespace ig::host::top {
 namespace {
 
-constexpr std::array<std::string_view, 17> kNames = {
+constexpr std::array<std::string_view, 18> kNames = {
     "gadgetID", "gadgetName", "gadgetImage", "progID", "progName", "progType", "runtimeDelta", "runcountDelta",
     "cpu",      "elapsed",    "mapMemory",   "mapCount", "pids",   "comms",    "batch",        "batchRows",
-    "mapMemoryReal"};
+    "mapMemoryReal", "progMemory"};
 
 // Columns a row cannot be shown without; the others are shown when bpfstats has them.
 constexpr std::size_t kRequired = 16;
@@ -92,13 +92,19 @@ Result<DecodedRecord> RecordReader::read(const void* record, std::size_t size) c
   row.map_count = static_cast<std::uint32_t>(unsigned_value(base, field(kMapCount)));
   row.pids = text(base, field(kPids));
   row.comms = text(base, field(kComms));
-  if (at_[kMapMemoryReal]) {
-    const Field& real = field(kMapMemoryReal);
-    if (readable_as_number(real) && real.offset + real.size <= size) row.map_memory_real = unsigned_value(base, real);
-  }
+  row.map_memory_real = optional_number(base, size, kMapMemoryReal);
+  row.prog_memory = optional_number(base, size, kProgMemory);
   out.batch = unsigned_value(base, field(kBatch));
   out.batch_rows = static_cast<std::uint32_t>(unsigned_value(base, field(kBatchRows)));
   return out;
+}
+
+std::optional<std::uint64_t> RecordReader::optional_number(const unsigned char* base, std::size_t size,
+                                                           std::size_t index) const {
+  if (!at_[index]) return std::nullopt;
+  const Field& f = fields_[*at_[index]];
+  if (!readable_as_number(f) || f.offset + f.size > size) return std::nullopt;
+  return unsigned_value(base, f);
 }
 
 std::optional<std::vector<TopRow>> BatchAssembler::add(DecodedRecord record) {

@@ -31,12 +31,12 @@ class RecordReader {
   Result<DecodedRecord> read(const void* record, std::size_t size) const;
 
  private:
-  struct Column {
-    const Field* field = nullptr;  // null: this bpfstats does not have it
-  };
+  // A column only some bpfstats builds have (mapMemoryReal, progMemory): nothing without it.
+  std::optional<std::uint64_t> optional_number(const unsigned char* base, std::size_t size, std::size_t index) const;
+
   enum Index : std::size_t {
     kGadgetId, kGadgetName, kGadgetImage, kProgId, kProgName, kProgType, kRuntimeDelta, kRuncountDelta, kCpu,
-    kElapsed, kMapMemory, kMapCount, kPids, kComms, kBatch, kBatchRows, kMapMemoryReal, kCount
+    kElapsed, kMapMemory, kMapCount, kPids, kComms, kBatch, kBatchRows, kMapMemoryReal, kProgMemory, kCount
   };
   explicit RecordReader(std::vector<Field> fields);
 

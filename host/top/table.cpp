@@ -21,6 +21,7 @@ std::vector<TableColumn> all_columns(const TableContext& context) {
       {ColumnId::MapMemory, "MAPMEM", 7, true, SortKey::MapMemory},
       {ColumnId::MapUsed, "USED", 7, true, SortKey::MapMemory},
       {ColumnId::MapCount, "MAPS", 4, true, SortKey::MapCount},
+      {ColumnId::ProgMemory, "PROGMEM", 7, true, SortKey::MapMemory},
       {ColumnId::Spark, "%CPU, 60s", kMinSpark, false, SortKey::Cpu},
   };
 }
@@ -28,10 +29,12 @@ std::vector<TableColumn> all_columns(const TableContext& context) {
 // Which columns give way first when the terminal is narrow: the last here.
 constexpr ColumnId kPriority[] = {ColumnId::Name,     ColumnId::Cpu,      ColumnId::Spark,     ColumnId::Gadget,
                                   ColumnId::RuntimePerS, ColumnId::RunsPerS, ColumnId::MapMemory, ColumnId::AvgNs,
-                                  ColumnId::MapCount, ColumnId::MapUsed};
+                                  ColumnId::MapCount, ColumnId::MapUsed,   ColumnId::ProgMemory};
 
 bool applies(ColumnId id, const TableContext& context) {
-  return id != ColumnId::MapUsed || context.has_used;
+  if (id == ColumnId::MapUsed) return context.has_used;
+  if (id == ColumnId::ProgMemory) return context.has_prog_memory;
+  return true;
 }
 
 // "bpftrace 1234", "+N" when more processes hold it, "-" when only a pin or a link does.
@@ -86,6 +89,7 @@ std::string cell_text(const TopRow& row, ColumnId column, Level level) {
     case ColumnId::MapMemory: return bytes_text(row.map_memory);
     case ColumnId::MapUsed: return row.map_memory_real ? bytes_text(*row.map_memory_real) : "-";
     case ColumnId::MapCount: return std::to_string(row.map_count);
+    case ColumnId::ProgMemory: return row.prog_memory ? bytes_text(*row.prog_memory) : "-";
     case ColumnId::Spark: return "";
   }
   return "";

@@ -9,7 +9,7 @@
 
 namespace ig::host::top {
 
-enum class ColumnId : std::uint8_t { Name, Gadget, Cpu, Spark, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapUsed, MapCount };
+enum class ColumnId : std::uint8_t { Name, Gadget, Cpu, Spark, RuntimePerS, RunsPerS, AvgNs, MapMemory, MapUsed, MapCount, ProgMemory };
 
 struct TableColumn {
   ColumnId id;
@@ -22,7 +22,8 @@ struct TableColumn {
 struct TableContext {
   Scope scope = Scope::Instances;
   Level level = Level::List;
-  bool has_used = false;  // bpfstats reports mapMemoryReal
+  bool has_used = false;         // bpfstats reports mapMemoryReal
+  bool has_prog_memory = false;  // bpfstats reports progMemory
 };
 
 // The columns that fit in `width` (one space between each), most useful first, shown

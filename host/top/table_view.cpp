@@ -32,13 +32,16 @@ std::string empty_note(const TopModel& model) {
 void View::draw_table(const TopModel& model, int top, int height, int width) {
   const std::vector<const TopRow*>& rows = model.visible();
   TableContext context{model.scope(), model.level(), false};
-  for (const TopRow* row : rows) context.has_used = context.has_used || row->map_memory_real.has_value();
+  for (const TopRow* row : rows) {
+    context.has_used = context.has_used || row->map_memory_real.has_value();
+    context.has_prog_memory = context.has_prog_memory || row->prog_memory.has_value();
+  }
   std::vector<TableColumn> columns = layout_columns(static_cast<std::size_t>(width), context);
 
   std::string header;
   for (const TableColumn& c : columns) {
     std::string title = c.title;
-    if (c.sort == model.sort_key() && c.id != ColumnId::Spark && c.id != ColumnId::MapUsed)
+    if (c.sort == model.sort_key() && c.id != ColumnId::Spark && c.id != ColumnId::MapUsed && c.id != ColumnId::ProgMemory)
       title += model.descending() ? (utf8_ ? "\u25bc" : "v") : (utf8_ ? "\u25b2" : "^");
     if (!header.empty()) header += ' ';
     // A marker is one cell but three bytes in UTF-8: pad by cells.

@@ -24,6 +24,7 @@ struct TopRow {
   std::uint64_t map_memory = 0;     // bytes (memlock), distinct maps
   std::uint32_t map_count = 0;
   std::optional<std::uint64_t> map_memory_real;  // what the maps really hold, where bpfstats reports it
+  std::optional<std::uint64_t> prog_memory;      // the program images' bytes, likewise
   std::string pids;   // holders of another tool's program
   std::string comms;
 

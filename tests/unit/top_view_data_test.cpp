@@ -77,8 +77,10 @@ TEST_CASE("at 80 columns the table keeps name, %CPU, the sparkline and the rates
   for (ColumnId id : {ColumnId::Name, ColumnId::Cpu, ColumnId::Spark, ColumnId::Gadget, ColumnId::RuntimePerS,
                       ColumnId::RunsPerS, ColumnId::MapMemory})
     CHECK(has(columns, id));
-  auto wide = layout_columns(200, TableContext{Scope::AllPrograms, Level::List, true});
-  for (ColumnId id : {ColumnId::AvgNs, ColumnId::MapCount, ColumnId::MapUsed}) CHECK(has(wide, id));
+  CHECK_FALSE(has(columns, ColumnId::MapUsed));  // this bpfstats does not report it
+  auto wide = layout_columns(200, TableContext{Scope::AllPrograms, Level::List, true, true});
+  for (ColumnId id : {ColumnId::AvgNs, ColumnId::MapCount, ColumnId::MapUsed, ColumnId::ProgMemory})
+    CHECK(has(wide, id));
   for (const TableColumn& c : wide)
     if (c.id == ColumnId::Spark) CHECK(c.width == kHistorySamples);
   CHECK(total_width(layout_columns(30, context)) <= 30);
@@ -137,7 +139,19 @@ TEST_CASE("bpfstats' own records read back by column name, and batches come whol
   CHECK(decoded->row.cpu == doctest::Approx(1.5));
   CHECK(decoded->row.runs_per_s() == doctest::Approx(300));
   CHECK(decoded->batch == 7);
+  CHECK_FALSE(decoded->row.prog_memory);  // this bpfstats has no progMemory column
   CHECK_FALSE(reader->read(record.data(), 16).ok());
+
+  // A bpfstats with progMemory (issue 12) fills that column too.
+  ig::Description newer = d;
+  newer.fields.push_back(ig::make_field("progMemory", ig::FieldType::U64, d.record_size, 8, "bytes"));
+  std::vector<unsigned char> longer = record;
+  std::uint64_t image = 8192;
+  longer.resize(d.record_size + 8);
+  std::memcpy(longer.data() + d.record_size, &image, 8);
+  auto newer_reader = RecordReader::create(newer);
+  REQUIRE(newer_reader.ok());
+  CHECK(newer_reader->read(longer.data(), longer.size())->row.prog_memory == 8192u);
 
   BatchAssembler assembler;
   CHECK_FALSE(assembler.add(*decoded));
