@@ -200,7 +200,7 @@ def shows_sorts_drills_filters_and_quits(sandbox):
     expect(read_sysctl() == stats_before, f"kernel.bpf_stats_enabled is {read_sysctl()}, was {stats_before}")
 
 
-def sigterm_and_a_vanished_daemon_restore_the_terminal(sandbox):
+def sigterm_ctrl_c_and_a_vanished_daemon_restore_the_terminal(sandbox):
     start_instances(sandbox)
     pane = Pane(sandbox)
     try:
@@ -210,6 +210,11 @@ def sigterm_and_a_vanished_daemon_restore_the_terminal(sandbox):
         os.kill(top, signal.SIGTERM)
         back_at_prompt(pane, "SIGTERM")
         expect(last_status(pane, sandbox) == 128 + signal.SIGTERM, "ig top did not exit 143 on SIGTERM")
+
+        start_top(pane)
+        pane.keys("C-c")
+        back_at_prompt(pane, "Ctrl-C")
+        expect(last_status(pane, sandbox) == 0, "ig top did not exit 0 on Ctrl-C")
 
         start_top(pane)
         os.kill(sandbox.daemon_pid(), signal.SIGKILL)
@@ -230,5 +235,5 @@ def refuses_without_a_terminal(sandbox):
 
 if __name__ == "__main__":
     main("top", [refuses_without_a_terminal, shows_sorts_drills_filters_and_quits,
-                 sigterm_and_a_vanished_daemon_restore_the_terminal],
+                 sigterm_ctrl_c_and_a_vanished_daemon_restore_the_terminal],
          programs=("tmux", "bpftool"), tracepoints=("syscalls/sys_exit_openat",))
