@@ -14,6 +14,11 @@ struct Instance::Watcher {
   asio::posix::stream_descriptor descriptor;
   std::function<void()> on_readable;
   Watcher(asio::io_context& io, int fd, std::function<void()> cb) : descriptor(io, fd), on_readable(std::move(cb)) {}
+  template <class Handler>
+  void wait(Handler&& handler) {
+    descriptor.async_wait(asio::posix::stream_descriptor::wait_read, std::forward<Handler>(handler));
+  }
+  void fire() { on_readable(); }
   ~Watcher() {
     boost::system::error_code ec;
     descriptor.cancel(ec);
@@ -25,8 +30,16 @@ struct Instance::Timer {
   asio::steady_timer timer;
   std::chrono::nanoseconds period;
   std::function<void()> tick;
+  asio::steady_timer::time_point next;  // each expiry is the last one plus period: no drift
   Timer(asio::io_context& io, std::chrono::nanoseconds p, std::function<void()> t)
-      : timer(io), period(p), tick(std::move(t)) {}
+      : timer(io), period(p), tick(std::move(t)), next(asio::steady_timer::clock_type::now()) {}
+  template <class Handler>
+  void wait(Handler&& handler) {
+    next += std::chrono::duration_cast<asio::steady_timer::duration>(period);
+    timer.expires_at(next);
+    timer.async_wait(std::forward<Handler>(handler));
+  }
+  void fire() { tick(); }
 };
 
 Instance::Instance(HostServices& services, PluginHandle plugin, InstanceSpec spec, InstanceSink& sink)
@@ -112,44 +125,28 @@ void Instance::report_lost(std::uint64_t count) {
 void Instance::log(LogLevel level, std::string_view message) { sink_.on_log(level, message); }
 
 void Instance::watch_fd(int fd, std::function<void()> on_readable) {
-  auto& watcher = *watchers_.emplace_back(std::make_unique<Watcher>(io_, fd, std::move(on_readable)));
-  auto arm = std::make_shared<std::function<void()>>();
-  std::weak_ptr<std::function<void()>> weak_arm = arm;
-  *arm = [this, &watcher, alive = std::weak_ptr<bool>(alive_), weak_arm] {
-    watcher.descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
-                                  [this, &watcher, alive, self = weak_arm.lock()](boost::system::error_code ec) {
-                                    auto flag = alive.lock();
-                                    if (ec || !flag || !*flag) return;
-                                    if (Result<void> r = guarded("event handler", [&]() -> Result<void> {
-                                          watcher.on_readable();
-                                          return {};
-                                        });
-                                        !r)
-                                      return finish(r);
-                                    if (*flag) (*self)();
-                                  });
-  };
-  (*arm)();
+  keep_waiting("event handler", *watchers_.emplace_back(std::make_unique<Watcher>(io_, fd, std::move(on_readable))));
 }
 
 void Instance::every(std::chrono::nanoseconds period, std::function<void()> tick) {
-  auto& timer = *timers_.emplace_back(std::make_unique<Timer>(io_, period, std::move(tick)));
+  keep_waiting("timer", *timers_.emplace_back(std::make_unique<Timer>(io_, period, std::move(tick))));
+}
+
+template <class Source>
+void Instance::keep_waiting(const char* what, Source& source) {
   auto arm = std::make_shared<std::function<void()>>();
   std::weak_ptr<std::function<void()>> weak_arm = arm;
-  timer.timer.expires_after(period);
-  *arm = [this, &timer, alive = std::weak_ptr<bool>(alive_), weak_arm] {
-    timer.timer.async_wait([this, &timer, alive, self = weak_arm.lock()](boost::system::error_code ec) {
+  *arm = [this, what, &source, alive = std::weak_ptr<bool>(alive_), weak_arm] {
+    source.wait([this, what, &source, alive, self = weak_arm.lock()](boost::system::error_code ec) {
       auto flag = alive.lock();
       if (ec || !flag || !*flag) return;
-      if (Result<void> r = guarded("timer", [&]() -> Result<void> {
-            timer.tick();
+      if (Result<void> r = guarded(what, [&]() -> Result<void> {
+            source.fire();
             return {};
           });
           !r)
         return finish(r);
-      if (!*flag) return;
-      timer.timer.expires_at(timer.timer.expiry() + timer.period);
-      (*self)();
+      if (*flag) (*self)();
     });
   };
   (*arm)();

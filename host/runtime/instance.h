@@ -81,6 +81,10 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
   // Runs a plugin call, turning an exception into an error for this instance only.
   template <class F>
   Result<void> guarded(const char* what, F&& call);
+  // Wait on `source` (a Watcher or a Timer) and run its callback through guarded(),
+  // again and again until the instance stops; a callback that throws finishes it.
+  template <class Source>
+  void keep_waiting(const char* what, Source& source);
 
   PluginHandle plugin_;  // declared first: the library outlives everything below
   boost::asio::io_context& io_;
