@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   g++ clang llvm meson ninja-build pkg-config python3
   libbpf-dev bpftool libelf-dev zlib1g-dev
-  libboost-dev libboost-program-options-dev libtomlplusplus-dev doctest-dev libncurses-dev
+  libboost-dev libboost-program-options-dev libtomlplusplus-dev libyaml-dev doctest-dev libncurses-dev
   util-linux bpftrace libbpf-tools
   prometheus python3-yaml curl tmux
 )

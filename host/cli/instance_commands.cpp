@@ -20,13 +20,13 @@ namespace {
 
 void add_output_option(CommandOptions& options) {
   options.add()("output,o", po::value<std::string>()->default_value("columns")->value_name("FORMAT"),
-                "columns or json");
+                "columns, json, jsonpretty or yaml");
 }
 
 }  // namespace
 
 int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
-  CommandOptions options("list", "ig list [-o columns|json]", "The daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
+  CommandOptions options("list", "ig list [-o columns|json|jsonpretty|yaml]", "The daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
   add_output_option(options);
   ParsedCommand parsed;
   if (auto done = options.parse_or_exit(args, parsed)) return *done;
@@ -73,7 +73,7 @@ int cmd_remove(const CliContext& cli, const std::vector<std::string>& args) {
 }
 
 int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
-  CommandOptions options("attach", "ig attach NAME|ID [-o columns|json]",
+  CommandOptions options("attach", "ig attach NAME|ID [-o columns|json|jsonpretty|yaml]",
                          "Stream a running instance's events until Ctrl-C; the instance keeps running.", 1);
   add_output_option(options);
   ParsedCommand parsed;

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "output/json_writer.h"
+#include "output/yaml_writer.h"
 
 namespace ig::host {
 namespace {
@@ -54,26 +55,44 @@ std::string columns(const std::vector<protocol::Message>& rows, std::int64_t now
   return out;
 }
 
-std::string json_lines(const std::vector<protocol::Message>& rows) {
+template <class Writer>
+void write_instance(Writer& writer, const protocol::Message& r) {
+  writer.begin_object()
+      .member("id", r.get("id"))
+      .member("name", r.get("name"))
+      .member("gadget", r.get("gadget"))
+      .member("status", r.get("status"))
+      .member("mode", r.get("mode"))
+      .member("created", iso_time(created_at(r)))
+      .key("params")
+      .begin_object();
+  for (const auto& [k, v] : r.fields())
+    if (k.starts_with("param.")) writer.member(k.substr(6), v);
+  writer.end_object();
+  if (r.has("error")) writer.member("error", r.get("error"));
+  if (r.has("events")) writer.raw_member("events", r.get("events")).raw_member("lost", r.get("lost"));
+  writer.end_object();
+}
+
+// One JSON object a line (-o json) or indented (-o jsonpretty), one after another.
+std::string json_objects(const std::vector<protocol::Message>& rows, JsonStyle style) {
   std::string out;
   for (const auto& r : rows) {
-    JsonWriter json(out);
-    json.begin_object()
-        .member("id", r.get("id"))
-        .member("name", r.get("name"))
-        .member("gadget", r.get("gadget"))
-        .member("status", r.get("status"))
-        .member("mode", r.get("mode"))
-        .member("created", iso_time(created_at(r)))
-        .key("params")
-        .begin_object();
-    for (const auto& [k, v] : r.fields())
-      if (k.starts_with("param.")) json.member(k.substr(6), v);
-    json.end_object();
-    if (r.has("error")) json.member("error", r.get("error"));
-    if (r.has("events")) json.raw_member("events", r.get("events")).raw_member("lost", r.get("lost"));
-    json.end_object();
+    JsonWriter json(out, style);
+    write_instance(json, r);
     out += '\n';
+  }
+  return out;
+}
+
+// The same objects, one YAML document each.
+std::string yaml_documents(const std::vector<protocol::Message>& rows) {
+  std::string out;
+  YamlWriter yaml;
+  for (const auto& r : rows) {
+    yaml.begin_document(out);
+    write_instance(yaml, r);
+    yaml.end_document();
   }
   return out;
 }
@@ -81,7 +100,13 @@ std::string json_lines(const std::vector<protocol::Message>& rows) {
 }  // namespace
 
 std::string format_instance_list(const std::vector<protocol::Message>& rows, OutputFormat format, std::int64_t now) {
-  return format == OutputFormat::Json ? json_lines(rows) : columns(rows, now);
+  switch (format) {
+    case OutputFormat::Columns: return columns(rows, now);
+    case OutputFormat::Json: return json_objects(rows, JsonStyle::Compact);
+    case OutputFormat::JsonPretty: return json_objects(rows, JsonStyle::Pretty);
+    case OutputFormat::Yaml: return yaml_documents(rows);
+  }
+  return "";
 }
 
 }  // namespace ig::host

@@ -1,4 +1,5 @@
-// `ig list`'s output: the daemon's instance rows as aligned columns or JSON lines.
+// `ig list`'s output: the daemon's instance rows as aligned columns, JSON (a line or
+// indented per instance) or YAML (a document per instance).
 #pragma once
 
 #include <cstdint>

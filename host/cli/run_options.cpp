@@ -18,7 +18,9 @@ po::options_description host_options() {
   d.add_options()
       ("name", po::value<std::string>(), "instance name (^[a-z0-9_-]{1,32}$)")
       ("detach", po::bool_switch(), "run in the daemon and return once attached")
-      ("output,o", po::value<std::string>()->default_value("columns"), "columns or json")
+      ("output,o", po::value<std::string>()->default_value("columns"),
+       "columns, json (a line per event), jsonpretty (indented) or yaml (a document per event); the same keys in all "
+       "three")
       ("fields", po::value<std::string>(), "comma-separated columns to show, in order")
       ("timeout", po::value<std::string>(), "stop after this long (e.g. 5, 500ms, 2m)")
       ("verbose,v", po::bool_switch(), "debug logging in this client (the daemon logs libbpf with 'ig daemon -v')")

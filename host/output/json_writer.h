@@ -1,6 +1,6 @@
 // JSON text appended to a string: escaped strings, and objects and arrays written
-// member by member. Every JSON that ig prints (event records, `ig list -o json`) goes
-// through here, so escaping and separators are decided once.
+// member by member. Every JSON that ig prints (event records, `ig list`, `ig version`)
+// goes through here, so escaping and separators are decided once.
 #pragma once
 
 #include <string>
@@ -13,10 +13,16 @@ namespace ig::host {
 void append_json_escaped(std::string& out, std::string_view text);
 std::string json_escape(std::string_view text);
 
+enum class JsonStyle {
+  Compact,  // one line, no spaces: `{"a":1,"b":[2]}`
+  Pretty,   // two-space indents, one member or element a line, `"key": value`
+};
+
 // Writes into `out` (which it does not own); the caller nests begin/end correctly.
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out, JsonStyle style = JsonStyle::Compact)
+      : out_(out), pretty_(style == JsonStyle::Pretty) {}
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -31,13 +37,13 @@ class JsonWriter {
     out_ += '"';
     append_json_escaped(out_, value);
     out_ += '"';
-    after_value_ = true;
+    state_ = State::AfterValue;
     return *this;
   }
   JsonWriter& raw(std::string_view json) {
     separate();
     out_ += json;
-    after_value_ = true;
+    state_ = State::AfterValue;
     return *this;
   }
 
@@ -50,29 +56,44 @@ class JsonWriter {
   JsonWriter& prepared_key(std::string_view rendered) {
     separate();
     out_ += rendered;
-    after_value_ = false;
+    if (pretty_) out_ += ' ';
+    state_ = State::AfterKey;
     return *this;
   }
 
  private:
+  enum class State { AfterOpen, AfterKey, AfterValue };
+
   JsonWriter& open(char bracket) {
     separate();
     out_ += bracket;
-    after_value_ = false;
+    ++depth_;
+    state_ = State::AfterOpen;
     return *this;
   }
   JsonWriter& close(char bracket) {
+    --depth_;
+    if (pretty_ && state_ == State::AfterValue) new_line();  // an empty container stays `{}`
     out_ += bracket;
-    after_value_ = true;
+    state_ = State::AfterValue;
     return *this;
   }
-  // The comma before a member or an element that follows another.
+  // The comma before a member or an element that follows another; pretty, the line
+  // break and indent before each one inside a container.
   void separate() {
-    if (after_value_) out_ += ',';
+    if (state_ == State::AfterValue) out_ += ',';
+    if (pretty_ && state_ != State::AfterKey && depth_ > 0) new_line();
+  }
+  void new_line() {
+    out_ += '\n';
+    out_.append(2 * static_cast<std::size_t>(depth_), ' ');
   }
 
   std::string& out_;
-  bool after_value_ = false;
+  bool pretty_;
+  int depth_ = 0;
+  // A fresh writer acts as after an open bracket: no comma before the first value.
+  State state_ = State::AfterOpen;
 };
 
 }  // namespace ig::host

@@ -1,29 +1,41 @@
-// Turns an event record into a line of aligned columns or a JSON object, following the
-// plugin's field schema. Formatting happens here, in the client, never in the gadget.
+// Turns an event record into a line of aligned columns, a JSON object (one line or
+// indented) or a YAML document, following the plugin's field schema. Formatting
+// happens here, in the client, never in the gadget.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <ig/result.h>
 #include <ig/schema.h>
 
+#include "output/field_value.h"
+
 namespace ig::host {
 
-enum class OutputFormat { Columns, Json };
+class YamlWriter;
 
+enum class OutputFormat { Columns, Json, JsonPretty, Yaml };
+
+// `-o columns|json|jsonpretty|yaml`.
 Result<OutputFormat> parse_output_format(const std::string& text);
+inline constexpr const char* kOutputFormatNames = "columns, json, jsonpretty or yaml";
 
 class RecordFormatter {
  public:
   // `fields` picks and orders columns by name; empty means the description's defaults.
   static Result<RecordFormatter> create(const Description& description, OutputFormat format,
                                         const std::vector<std::string>& fields = {});
+  RecordFormatter(RecordFormatter&&) noexcept;
+  RecordFormatter& operator=(RecordFormatter&&) noexcept;
+  ~RecordFormatter();
 
-  // The header line (columns only; empty for JSON), without newline.
+  // The header line (columns only; empty otherwise), without newline.
   std::string header() const;
-  // Append one formatted record and a newline to `out`. A record shorter than the
+  // Append one formatted record to `out`: a line (columns, json), an indented object
+  // and a newline (jsonpretty), or a YAML document. A record shorter than the
   // description's fixed part is shown with the fields it has.
   void append(const void* record, std::size_t size, std::string& out) const;
 
@@ -33,7 +45,9 @@ class RecordFormatter {
 
  private:
   RecordFormatter(OutputFormat format, std::vector<Field> fields);
-  bool format_value(const Field& f, const unsigned char* base, std::size_t size, bool json, std::string& text) const;
+  void append_columns(const unsigned char* base, std::size_t size, std::string& out) const;
+  template <class Writer>
+  void write_object(Writer& writer, const unsigned char* base, std::size_t size) const;
 
   OutputFormat format_;
   std::vector<Field> fields_;
@@ -41,10 +55,7 @@ class RecordFormatter {
   std::vector<std::string> json_keys_;  // `"name":` per field, rendered once
   std::int64_t boot_to_realtime_ns_ = 0;
   mutable std::string scratch_;  // one field's text, reused by append()
+  std::unique_ptr<YamlWriter> yaml_;  // -o yaml: one emitter for the whole stream
 };
-
-// Helpers shared by the formatter and its tests.
-std::string format_flags(std::uint32_t value, const std::vector<FlagName>& names);
-std::string errno_name(std::int32_t error);
 
 }  // namespace ig::host

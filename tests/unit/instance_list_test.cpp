@@ -55,3 +55,46 @@ TEST_CASE("ig list: aligned columns, set parameters only, the error in place of 
         "fedcba987654 we\"ird      trace_exec error      19724d failed to attach 'x': Operation not permitted\n"
         "00           n           g          running    1m    \n");
 }
+
+TEST_CASE("ig list -o jsonpretty and -o yaml: the json objects, indented or as YAML documents") {
+  std::vector<Message> one = {rows()[0]};
+  CHECK(format_instance_list(one, OutputFormat::JsonPretty, kNow) ==
+        "{\n"
+        "  \"id\": \"0123456789abcdef0123456789abcdef\",\n"
+        "  \"name\": \"mytraceopen\",\n"
+        "  \"gadget\": \"trace_open\",\n"
+        "  \"status\": \"running\",\n"
+        "  \"mode\": \"detached\",\n"
+        "  \"created\": \"2024-01-02T03:04:05Z\",\n"
+        "  \"params\": {\n"
+        "    \"pid\": \"42\",\n"
+        "    \"comm\": \"\",\n"
+        "    \"failed\": \"false\"\n"
+        "  },\n"
+        "  \"events\": 17,\n"
+        "  \"lost\": 0\n"
+        "}\n");
+  CHECK(format_instance_list({rows()[0], rows()[2]}, OutputFormat::Yaml, kNow) ==
+        "---\n"
+        "id: 0123456789abcdef0123456789abcdef\n"
+        "name: mytraceopen\n"
+        "gadget: trace_open\n"
+        "status: running\n"
+        "mode: detached\n"
+        "created: '2024-01-02T03:04:05Z'\n"
+        "params:\n"
+        "  pid: '42'\n"
+        "  comm: ''\n"
+        "  failed: 'false'\n"
+        "events: 17\n"
+        "lost: 0\n"
+        "---\n"
+        "id: '00'\n"
+        "name: 'n'\n"
+        "gadget: g\n"
+        "status: running\n"
+        "mode: foreground\n"
+        "created: '2024-01-02T03:04:00Z'\n"
+        "params: {}\n");
+  CHECK(format_instance_list({}, OutputFormat::Yaml, kNow) == "");
+}

@@ -40,3 +40,31 @@ TEST_CASE("json writer: empty containers, and values written one after another")
   JsonWriter(out).begin_array().string("").string("").end_array();
   CHECK(out == R"(["",""])");
 }
+
+TEST_CASE("json writer, pretty: two-space indents, one member a line, empty containers kept short") {
+  std::string out;
+  JsonWriter json(out, ig::host::JsonStyle::Pretty);
+  json.begin_object().member("a", "x").key("o").begin_object().end_object();
+  json.key("list").begin_array().string("p").raw("1").begin_object().member("k", "v").end_object().end_array();
+  json.key("none").begin_array().end_array().end_object();
+  CHECK(out ==
+        "{\n"
+        "  \"a\": \"x\",\n"
+        "  \"o\": {},\n"
+        "  \"list\": [\n"
+        "    \"p\",\n"
+        "    1,\n"
+        "    {\n"
+        "      \"k\": \"v\"\n"
+        "    }\n"
+        "  ],\n"
+        "  \"none\": []\n"
+        "}");
+}
+
+TEST_CASE("json writer, pretty: a prepared key gets its space too") {
+  std::string out;
+  JsonWriter json(out, ig::host::JsonStyle::Pretty);
+  json.begin_object().prepared_key(JsonWriter::prepare_key("q\"")).raw("true").end_object();
+  CHECK(out == "{\n  \"q\\\"\": true\n}");
+}

@@ -211,3 +211,62 @@ TEST_CASE("timestamps before and after a second boundary keep their nanoseconds"
   r.put<std::uint64_t>(0, 4'999'999'999);
   CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:04:04.999999999Z\"}\n");
 }
+
+TEST_CASE("jsonpretty: the json keys and values, indented, one object after another") {
+  auto f = formatter(OutputFormat::JsonPretty, {"pid", "comm", "mode", "args"});
+  CHECK(f.header() == "");
+  CHECK(format(f, sample(), 70) ==
+        "{\n"
+        "  \"pid\": 4321,\n"
+        "  \"comm\": \"cat\",\n"
+        "  \"mode\": \"0644\",\n"
+        "  \"args\": [\n"
+        "    \"ls\",\n"
+        "    \"-l\"\n"
+        "  ]\n"
+        "}\n");
+}
+
+TEST_CASE("yaml: every field type, the json keys and values, one document per record") {
+  auto f = formatter(OutputFormat::Yaml);
+  CHECK(f.header() == "");
+  std::string out;
+  Record r = sample();
+  f.append(r.bytes.data(), 70, out);
+  f.append(r.bytes.data(), 12, out);
+  CHECK(out ==
+        "---\n"
+        "timestamp: '2024-01-02T03:04:05.123456789Z'\n"
+        "pid: 4321\n"
+        "fd: 3\n"
+        "error: ''\n"
+        "flags: WRONLY|CREAT|TRUNC\n"
+        "mode: '0644'\n"
+        "ok: true\n"
+        "big: 18446744073709551615\n"
+        "delta: -42\n"
+        "comm: cat\n"
+        "args:\n"
+        "- ls\n"
+        "- -l\n"
+        "---\n"
+        "timestamp: '2024-01-02T03:04:05.123456789Z'\n"
+        "pid: 4321\n"
+        "fd: null\n"
+        "error: null\n"
+        "flags: null\n"
+        "mode: null\n"
+        "ok: null\n"
+        "big: null\n"
+        "delta: null\n"
+        "comm: null\n"
+        "args: []\n");
+}
+
+TEST_CASE("-o takes columns, json, jsonpretty and yaml") {
+  using ig::host::parse_output_format;
+  CHECK(parse_output_format("jsonpretty").value() == OutputFormat::JsonPretty);
+  CHECK(parse_output_format("yaml").value() == OutputFormat::Yaml);
+  CHECK(parse_output_format("yml").error().message ==
+        "invalid output format 'yml'; use -o columns, json, jsonpretty or yaml");
+}

@@ -99,7 +99,7 @@ TEST_CASE("--name given empty is kept apart from no --name, so the empty name ca
 TEST_CASE("--output json and -o columns are accepted, anything else is refused") {
   CHECK(parse_run_options({"demo", "--output", "json"}, demo()).value().output == OutputFormat::Json);
   CHECK(parse_run_options({"demo", "-o", "columns"}, demo()).value().output == OutputFormat::Columns);
-  CHECK(error_of({"demo", "-o", "xml"}) == "invalid output format 'xml'; use -o columns or -o json");
+  CHECK(error_of({"demo", "-o", "xml"}) == "invalid output format 'xml'; use -o columns, json, jsonpretty or yaml");
 }
 
 TEST_CASE("--timeout takes a duration; a bare number is seconds") {
