@@ -9,6 +9,8 @@
 namespace ig::host {
 namespace {
 
+constexpr std::string_view kEllipsis = "\xe2\x80\xa6";  // …, one column wide
+
 std::size_t default_width(const Field& f) {
   switch (f.type) {
     case FieldType::U32:
@@ -25,6 +27,18 @@ std::size_t default_width(const Field& f) {
     case FieldType::F64: return 6;
   }
   return 8;
+}
+
+// Text wider than its column ends in '…' at the column's edge, so the columns after it
+// stay aligned; `shown` is then its width on screen. A number is never cut (a cut
+// number would be a wrong one): it pushes the rest of its line right.
+std::size_t fit_to_column(std::string& text, std::size_t width) {
+  if (text.size() <= width || width < 2) return text.size();
+  std::size_t keep = width - 1;
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) --keep;  // a whole UTF-8 character
+  text.resize(keep);
+  text += kEllipsis;
+  return keep + 1;
 }
 
 // Numbers align right, text left; the last column is never padded.
@@ -136,7 +150,9 @@ void RecordFormatter::append_columns(const unsigned char* base, std::size_t size
     else
       text.assign(1, '-');  // not `= "-"`: GCC 12 warns falsely (-Wrestrict)
     if (f.max_width && text.size() > f.max_width) text.resize(f.max_width);  // a prefix by design (ids)
-    append_cell(out, text, text.size(), widths_[i], is_number_field(f), i == 0, last);
+    bool number = is_number_field(f);
+    std::size_t shown = number || last ? text.size() : fit_to_column(text, widths_[i]);
+    append_cell(out, text, shown, widths_[i], number, i == 0, last);
   }
   out += '\n';
 }

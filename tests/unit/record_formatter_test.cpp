@@ -143,7 +143,7 @@ TEST_CASE("columns: header and rows align, numbers right and text left") {
   Record r = sample();
   r.put<std::int32_t>(12, -1).put<std::int32_t>(16, -2);
   CHECK(format(f, r, 70) == "   4321 cat                   -1 ENOENT\n");
-  // A value wider than its column pushes the rest right instead of being cut.
+  // A number wider than its column pushes the rest right instead of being cut.
   r.put<std::uint32_t>(8, 4294967295u).text(48, "0123456789abcdef");
   CHECK(format(f, r, 70) == "4294967295 0123456789abcdef      -1 ENOENT\n");
 }
@@ -210,6 +210,31 @@ TEST_CASE("timestamps before and after a second boundary keep their nanoseconds"
   CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:04:05.000000007Z\"}\n");
   r.put<std::uint64_t>(0, 4'999'999'999);
   CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:04:04.999999999Z\"}\n");
+}
+
+TEST_CASE("columns: text wider than its column ends in an ellipsis, and the next columns stay aligned") {
+  UtcZone utc;
+  auto f = formatter(OutputFormat::Columns, {"comm", "flags", "mode", "args"});
+  CHECK(f.header() == "COMM             FLAGS                    MODE   ARGS");
+  Record r = sample();
+  r.put<std::uint32_t>(20, 0x242 | 0x1000000);  // RDWR|CREAT|TRUNC|0x1000000: 28 characters
+  CHECK(format(f, r, 70) == "cat              RDWR|CREAT|TRUNC|0x1000\xe2\x80\xa6 0644   ls -l\n");
+  // The last column is never cut.
+  auto last = formatter(OutputFormat::Columns, {"mode", "flags"});
+  CHECK(format(last, r, 70) == "0644   RDWR|CREAT|TRUNC|0x1000000\n");
+}
+
+TEST_CASE("columns: an ellipsis never splits a UTF-8 character") {
+  ig::Description d = demo();
+  ig::Field text = ig::make_field("text", FieldType::String, 64, 64, "help");
+  text.width = 6;
+  d.fields = {text, d.fields[1]};
+  auto f = RecordFormatter::create(d, OutputFormat::Columns).value();
+  Record r = sample();
+  r.text(64, "abcd\xc3\xa9xyz");  // the cut at 5 bytes falls inside the 'é'
+  CHECK(format(f, r, 128) == "abcd\xe2\x80\xa6     4321\n");
+  r.text(64, "abcd\xc3\xa9\0"sv);  // 6 bytes: fits, shown as it is
+  CHECK(format(f, r, 128) == "abcd\xc3\xa9    4321\n");
 }
 
 TEST_CASE("jsonpretty: the json keys and values, indented, one object after another") {
