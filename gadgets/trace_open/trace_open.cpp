@@ -41,7 +41,7 @@ std::vector<ig::FlagName> open_flag_names() {
 ig::Description describe() {
   ig::Field flags = IG_FIELD(Event, flags, FieldType::Flags, "open flags (O_*)");
   flags.flags = open_flag_names();
-  flags.width = 24;
+  flags.width = 30;  // O_RDONLY|O_DIRECTORY|O_CLOEXEC, what opendir() passes, fits whole
   ig::Field path = IG_FIELD(Event, path, FieldType::String, "the path as the caller passed it");
   return {
       "trace_open",
