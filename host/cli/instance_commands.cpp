@@ -73,9 +73,11 @@ int cmd_remove(const CliContext& cli, const std::vector<std::string>& args) {
 }
 
 int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
-  CommandOptions options("attach", "ig attach NAME|ID [-o columns|json|jsonpretty|yaml]",
+  CommandOptions options("attach", "ig attach NAME|ID [-o columns|json|jsonpretty|yaml] [--filter FILTER]",
                          "Stream a running instance's events until Ctrl-C; the instance keeps running.", 1);
   add_output_option(options);
+  options.add()("filter", po::value<std::string>()->default_value("")->value_name("FILTER"),
+                std::string(filter_help()).c_str());
   ParsedCommand parsed;
   if (auto done = options.parse_or_exit(args, parsed)) return *done;
   auto format = parse_output_format(parsed.options["output"].as<std::string>());
@@ -89,9 +91,12 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
   if (!started) return fail(started.error().message);
   auto plugin = load_plugin(started->get("plugin"));
   if (!plugin) return fail(plugin.error().message);
-  auto formatter = RecordFormatter::create(plugin.value()->description(), format.value());
+  const Description& description = plugin.value()->description();
+  auto formatter = RecordFormatter::create(description, format.value());
   if (!formatter) return fail(formatter.error().message);
-  OutputSink sink(std::move(formatter).value(), STDOUT_FILENO);
+  auto filter = RecordFilter::parse(parsed.options["filter"].as<std::string>(), description);
+  if (!filter) return fail(filter.error().message);
+  OutputSink sink(std::move(formatter).value(), STDOUT_FILENO, std::move(filter).value());
   log(LogLevel::Info, "attached to '" + started->get("name") + "' (" + started->get("gadget") +
                           "); Ctrl-C to detach, the instance keeps running");
   sink.write_header();

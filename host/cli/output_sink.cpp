@@ -34,6 +34,7 @@ bool OutputSink::flush() {
 }
 
 void OutputSink::on_event(const void* record, std::size_t size) {
+  if (!filter_.matches(record, size)) return;
   formatter_.append(record, size, buffer_);
   if (buffer_.size() >= kFlushAt) flush();
 }

@@ -1,9 +1,10 @@
-// Formats an instance's events and writes them to a file descriptor (stdout), buffered:
+// Filters and formats an instance's events and writes them to a file descriptor (stdout), buffered:
 // a burst of events becomes a few large writes, not one write per line.
 #pragma once
 
 #include <string>
 
+#include "output/record_filter.h"
 #include "output/record_formatter.h"
 #include "runtime/instance_sink.h"
 
@@ -11,7 +12,9 @@ namespace ig::host {
 
 class OutputSink final : public InstanceSink {
  public:
-  OutputSink(RecordFormatter formatter, int fd) : formatter_(std::move(formatter)), fd_(fd) {}
+  // Records `filter` leaves out are dropped before they are formatted.
+  OutputSink(RecordFormatter formatter, int fd, RecordFilter filter = {})
+      : formatter_(std::move(formatter)), filter_(std::move(filter)), fd_(fd) {}
 
   void write_header();
   // Write out what is buffered. False once the reader went away (EPIPE).
@@ -30,6 +33,7 @@ class OutputSink final : public InstanceSink {
 
  private:
   RecordFormatter formatter_;
+  RecordFilter filter_;
   int fd_;
   std::string buffer_;
   bool broken_ = false;

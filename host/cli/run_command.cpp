@@ -60,6 +60,8 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
   if (options->detach && options->timeout) return fail("'--timeout' has no meaning with '--detach'; drop one");
   auto formatter = RecordFormatter::create(description, options->output, options->fields);
   if (!formatter) return fail(formatter.error().message);
+  auto filter = RecordFilter::parse(options->filter, description);
+  if (!filter) return fail(filter.error().message);
   if (auto privileged = check_bpf_privileges(); !privileged) return fail(privileged.error().message);
 
   auto client = DaemonClient::connect(cli.config, cli.daemon_command);
@@ -76,7 +78,7 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
     std::printf("%s\n", started->get("id").c_str());
     return 0;
   }
-  OutputSink sink(std::move(formatter).value(), STDOUT_FILENO);
+  OutputSink sink(std::move(formatter).value(), STDOUT_FILENO, std::move(filter).value());
   log(LogLevel::Info, "'" + description.name + "' attached as '" + started->get("name") + "'; Ctrl-C to stop");
   sink.write_header();
   return stream_events(client.value(), sink, options->timeout, OnInterrupt::StopInstance);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/command_options.h"
+#include "output/record_filter.h"
 
 namespace po = boost::program_options;
 
@@ -22,6 +23,7 @@ po::options_description host_options() {
        "columns, json (a line per event), jsonpretty (indented) or yaml (a document per event); the same keys in all "
        "three")
       ("fields", po::value<std::string>(), "comma-separated columns to show, in order")
+      ("filter", po::value<std::string>()->value_name("FILTER"), std::string(filter_help()).c_str())
       ("timeout", po::value<std::string>(), "stop after this long (e.g. 5, 500ms, 2m)")
       ("verbose,v", po::bool_switch(), "debug logging in this client (the daemon logs libbpf with 'ig daemon -v')")
       ("help,h", po::bool_switch(), "show this help");
@@ -189,6 +191,7 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const
   if (!format) return format.error();
   o.output = format.value();
   if (vm.count("fields")) o.fields = split_commas(vm["fields"].as<std::string>());
+  if (vm.count("filter")) o.filter = vm["filter"].as<std::string>();
   if (vm.count("timeout")) {
     auto timeout = parse_duration(vm["timeout"].as<std::string>());
     if (!timeout) return make_error(timeout.error().message + " for '--timeout'");

@@ -19,6 +19,7 @@ struct RunOptions {
   std::map<std::string, std::string> params;  // normalised; every declared parameter
   OutputFormat output = OutputFormat::Columns;
   std::vector<std::string> fields;
+  std::string filter;        // --filter, parsed against the description by the caller
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<std::string> name;  // set when --name was given, even empty
   bool detach = false;
