@@ -8,6 +8,7 @@
 #include "cli/command_options.h"
 #include "cli/commands.h"
 #include "cli/event_stream.h"
+#include "cli/ig_exclusion.h"
 #include "cli/instance_list.h"
 #include "client/daemon_client.h"
 #include "common/log.h"
@@ -78,6 +79,7 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
   add_output_option(options);
   options.add()("filter", po::value<std::string>()->default_value("")->value_name("FILTER"),
                 std::string(filter_help()).c_str());
+  options.add()("include-ig", po::bool_switch(), std::string(include_ig_help()).c_str());
   ParsedCommand parsed;
   if (auto done = options.parse_or_exit(args, parsed)) return *done;
   auto format = parse_output_format(parsed.options["output"].as<std::string>());
@@ -96,6 +98,7 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
   if (!formatter) return fail(formatter.error().message);
   auto filter = RecordFilter::parse(parsed.options["filter"].as<std::string>(), description);
   if (!filter) return fail(filter.error().message);
+  if (!parsed.options["include-ig"].as<bool>()) leave_out_ig(filter.value(), description, client.value());
   OutputSink sink(std::move(formatter).value(), STDOUT_FILENO, std::move(filter).value());
   log(LogLevel::Info, "attached to '" + started->get("name") + "' (" + started->get("gadget") +
                           "); Ctrl-C to detach, the instance keeps running");

@@ -9,6 +9,7 @@
 #include "cli/cli_context.h"
 #include "cli/commands.h"
 #include "cli/event_stream.h"
+#include "cli/ig_exclusion.h"
 #include "cli/output_sink.h"
 #include "cli/run_options.h"
 #include "client/daemon_client.h"
@@ -66,6 +67,7 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
 
   auto client = DaemonClient::connect(cli.config, cli.daemon_command);
   if (!client) return fail(client.error().message);
+  if (!options->include_ig) leave_out_ig(filter.value(), description, client.value());
   protocol::Message run(protocol::Type::Run);
   bool by_file = is_explicit_plugin_path(token) || cli.from_env_path(*plugin.value());
   run.add("gadget", by_file ? plugin.value()->path.string() : token);

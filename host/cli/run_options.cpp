@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/command_options.h"
+#include "cli/ig_exclusion.h"
 #include "output/record_filter.h"
 
 namespace po = boost::program_options;
@@ -24,6 +25,7 @@ po::options_description host_options() {
        "three")
       ("fields", po::value<std::string>(), "comma-separated columns to show, in order")
       ("filter", po::value<std::string>()->value_name("FILTER"), std::string(filter_help()).c_str())
+      ("include-ig", po::bool_switch(), std::string(include_ig_help()).c_str())
       ("timeout", po::value<std::string>(), "stop after this long (e.g. 5, 500ms, 2m)")
       ("verbose,v", po::bool_switch(), "debug logging in this client (the daemon logs libbpf with 'ig daemon -v')")
       ("help,h", po::bool_switch(), "show this help");
@@ -192,6 +194,7 @@ Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const
   o.output = format.value();
   if (vm.count("fields")) o.fields = split_commas(vm["fields"].as<std::string>());
   if (vm.count("filter")) o.filter = vm["filter"].as<std::string>();
+  o.include_ig = vm["include-ig"].as<bool>();
   if (vm.count("timeout")) {
     auto timeout = parse_duration(vm["timeout"].as<std::string>());
     if (!timeout) return make_error(timeout.error().message + " for '--timeout'");

@@ -20,6 +20,7 @@ struct RunOptions {
   OutputFormat output = OutputFormat::Columns;
   std::vector<std::string> fields;
   std::string filter;        // --filter, parsed against the description by the caller
+  bool include_ig = false;   // keep the records of ig's own processes
   std::optional<std::chrono::nanoseconds> timeout;
   std::optional<std::string> name;  // set when --name was given, even empty
   bool detach = false;

@@ -183,4 +183,11 @@ Result<protocol::Message> DaemonClient::request(const protocol::Message& message
   return m;
 }
 
+int DaemonClient::daemon_pid() const {
+  ucred peer{};
+  socklen_t len = sizeof(peer);
+  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) return 0;
+  return peer.pid;
+}
+
 }  // namespace ig::host

@@ -25,6 +25,8 @@ class DaemonClient {
   Result<protocol::Message> request(const protocol::Message& message);
 
   int fd() const { return fd_.get(); }
+  // The daemon's process id, as the kernel saw it at connect (SO_PEERCRED); 0 if unknown.
+  int daemon_pid() const;
 
  private:
   explicit DaemonClient(UniqueFd fd) : fd_(std::move(fd)) {}

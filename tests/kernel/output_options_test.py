@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """-o jsonpretty, -o yaml and --filter on real events from trace_open, trace_exec and
-bpfstats."""
+bpfstats; ig's own processes left out of a foreground run unless --include-ig."""
 import json
 import os
 import subprocess
@@ -99,6 +99,25 @@ def bad_filters_fail_before_anything_starts(sandbox):
     expect(sandbox.daemon_pid() is None, "a bad --filter started the daemon: it must fail before anything attaches")
 
 
+def foreground_runs_leave_out_ig_unless_asked(sandbox):
+    daemon = sandbox.start_daemon()
+    plain = IgRun(sandbox, ["trace_open"])
+    plain.wait_attached()
+    keep = IgRun(sandbox, ["trace_open", "--include-ig"])
+    keep.wait_attached()
+    # A third instance attaching makes the daemon open tracefs files: ig's own opens.
+    rc, lines = run_ig(sandbox, ["run", "trace_exec", "--timeout", "1", "-o", "json"])
+    expect(rc == 0, f"ig run trace_exec failed: {lines!r}")
+    open_file("/etc/hostname")
+    expect(plain.stop() == 0 and keep.stop() == 0, f"{plain.stderr()!r} {keep.stderr()!r}")
+    ig_pids = {daemon, plain.pid, keep.pid}
+    plain_pids = {e["pid"] for e in plain.events()}
+    keep_pids = {e["pid"] for e in keep.events()}
+    expect(MY_PID in plain_pids and MY_PID in keep_pids, "our own open is missing")
+    expect(not plain_pids & {daemon, plain.pid}, f"the default run shows ig's own opens: {plain_pids & ig_pids}")
+    expect(daemon in keep_pids, f"--include-ig does not show the daemon's opens (pid {daemon})")
+
+
 def trace_exec_yaml_with_a_filter(sandbox):
     token = f"ig-exec-{uuid.uuid4().hex}"
     ig = IgRun(sandbox, ["trace_exec", "-o", "yaml", "--filter", f"ppid=={MY_PID},args~{token}"], json_output=False)
@@ -135,5 +154,6 @@ def bpfstats_rows_filter_and_format(sandbox):
 
 if __name__ == "__main__":
     main("output_options", [yaml_and_jsonpretty_carry_the_json_keys, filter_compares_numbers_as_numbers,
-                            bad_filters_fail_before_anything_starts, trace_exec_yaml_with_a_filter, bpfstats_rows_filter_and_format],
+                            bad_filters_fail_before_anything_starts, foreground_runs_leave_out_ig_unless_asked,
+                            trace_exec_yaml_with_a_filter, bpfstats_rows_filter_and_format],
          tracepoints=["syscalls/sys_enter_openat", "syscalls/sys_enter_execve"])
