@@ -102,7 +102,7 @@ const std::vector<Command>& commands() {
        .summary = "run the daemon in the foreground",
        .takes_global_options = true,
        .run = cmd_daemon},
-      {.name = "version", .synopsis = "version", .summary = "print ig's version and plugin ABI", .run = cmd_version},
+      {.name = "version", .synopsis = "version", .summary = "ig, plugin ABI, libbpf and kernel versions; BPF features", .run = cmd_version},
   };
   return table;
 }

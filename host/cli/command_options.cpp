@@ -11,6 +11,11 @@ namespace po = boost::program_options;
 
 namespace ig::host {
 
+void add_output_option(CommandOptions& options) {
+  options.add()("output,o", po::value<std::string>()->default_value("columns")->value_name("FORMAT"),
+                "columns, json, jsonpretty or yaml");
+}
+
 std::string help_row(std::string_view left, std::string_view text, std::size_t width) {
   std::string row = "  " + std::string(left);
   row.append(left.size() < width ? width - left.size() : 1, ' ');

@@ -60,6 +60,9 @@ class CommandOptions {
   boost::program_options::options_description options_;
 };
 
+// `-o/--output FORMAT`, default columns (see parse_output_format).
+void add_output_option(CommandOptions& options);
+
 // A help line's text after two spaces and `left` padded to `width` (at least one space).
 std::string help_row(std::string_view left, std::string_view text, std::size_t width);
 

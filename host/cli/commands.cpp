@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include <ig/version.h>
-
+#include "bpf/libbpf_log.h"
 #include "cli/command_options.h"
+#include "cli/version_report.h"
 #include "common/log.h"
 #include "loader/plugin_loader.h"
-
-#ifndef IG_VERSION
-#define IG_VERSION "0.0.0"
-#endif
 
 namespace ig::host {
 namespace {
@@ -32,10 +28,18 @@ int fail(const std::string& message) {
 }
 
 int cmd_version(const CliContext&, const std::vector<std::string>& args) {
-  CommandOptions options("version", "ig version", "Print ig's version and the plugin ABI it loads.");
+  CommandOptions options("version", "ig version [-o columns|json|jsonpretty|yaml]",
+                         "Print ig's version, the plugin ABI it loads, the libbpf it runs with, the kernel, and whether\n"
+                         "the kernel offers what ig uses: BTF, BPF run-time stats, ring buffers, iterators and\n"
+                         "trampolines (fentry). The probes run here, as you, without the daemon; one that needs root\n"
+                         "says so.");
+  add_output_option(options);
   ParsedCommand parsed;
   if (auto done = options.parse_or_exit(args, parsed)) return *done;
-  std::printf("ig %s (plugin ABI %d.%d, C++ library %s)\n", IG_VERSION, IG_ABI_MAJOR, IG_ABI_MINOR, IG_CXX_LIBRARY);
+  auto format = parse_output_format(parsed.options["output"].as<std::string>());
+  if (!format) return fail(format.error().message);
+  route_libbpf_logs();
+  std::fputs(format_version_report(collect_version_report(), format.value()).c_str(), stdout);
   return 0;
 }
 

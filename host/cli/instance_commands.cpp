@@ -17,15 +17,6 @@
 namespace po = boost::program_options;
 
 namespace ig::host {
-namespace {
-
-void add_output_option(CommandOptions& options) {
-  options.add()("output,o", po::value<std::string>()->default_value("columns")->value_name("FORMAT"),
-                "columns, json, jsonpretty or yaml");
-}
-
-}  // namespace
-
 int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
   CommandOptions options("list", "ig list [-o columns|json|jsonpretty|yaml]", "The daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
   add_output_option(options);
