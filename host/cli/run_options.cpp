@@ -76,9 +76,10 @@ std::vector<std::string> split_commas(const std::string& text) {
   return out;
 }
 
-}  // namespace
+enum class DurationProblem { None, NotADuration, NotAboveZero, TooLong };
 
-Result<std::chrono::nanoseconds> parse_duration(const std::string& text) {
+// "500ms", "2s", ... into `out`, or what is wrong with `text`.
+DurationProblem read_duration(const std::string& text, std::chrono::nanoseconds& out) {
   static const std::pair<const char*, double> units[] = {
       {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
   std::size_t end = 0;
@@ -89,17 +90,30 @@ Result<std::chrono::nanoseconds> parse_duration(const std::string& text) {
     if (unit == name) scale = factor;
   char* parse_end = nullptr;
   double value = number.empty() ? 0 : std::strtod(number.c_str(), &parse_end);
-  if (number.empty() || scale == 0 || *parse_end != '\0' || !std::isfinite(value))
-    return make_error("invalid duration '" + text + "'; use e.g. 5, 500ms, 2s, 1m");
+  if (number.empty() || scale == 0 || *parse_end != '\0' || !std::isfinite(value)) return DurationProblem::NotADuration;
   double ns = value * scale;
-  if (ns < 1 || ns > 1e18) return make_error("invalid duration '" + text + "': it must be positive (and under 30 years)");
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+  if (ns < 1) return DurationProblem::NotAboveZero;
+  if (ns > 1e18) return DurationProblem::TooLong;
+  out = std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
+  return DurationProblem::None;
+}
+
+}  // namespace
+
+Result<std::chrono::nanoseconds> parse_duration(const std::string& text) {
+  std::chrono::nanoseconds value{};
+  switch (read_duration(text, value)) {
+    case DurationProblem::None: return value;
+    case DurationProblem::NotADuration: return make_error("invalid duration '" + text + "'; use e.g. 5, 500ms, 2s, 1m");
+    case DurationProblem::NotAboveZero: return make_error("invalid duration '" + text + "': it must be positive (above 0)");
+    case DurationProblem::TooLong: break;
+  }
+  return make_error("invalid duration '" + text + "': it must be positive (and under 30 years)");
 }
 
 Result<std::string> normalize_param(const Param& param, const std::string& text) {
-  auto bad = [&](const std::string& expected) {
-    return make_error("invalid value '" + text + "' for '--" + param.name + "': expected " + expected);
-  };
+  const std::string invalid = "invalid value '" + text + "' for '--" + param.name + "'";
+  auto bad = [&](const std::string& expected) { return make_error(invalid + ": expected " + expected); };
   switch (param.type) {
     case ParamType::Bool:
       if (text == "true" || text == "1" || text == "yes") return std::string("true");
@@ -120,9 +134,14 @@ Result<std::string> normalize_param(const Param& param, const std::string& text)
       return std::to_string(v);
     }
     case ParamType::Duration: {
-      auto d = parse_duration(text);
-      if (!d) return bad("a duration, e.g. 500ms, 2s, 1m");
-      return std::to_string(d.value().count());
+      std::chrono::nanoseconds d{};
+      switch (read_duration(text, d)) {
+        case DurationProblem::None: return std::to_string(d.count());
+        case DurationProblem::NotADuration: return bad("a duration, e.g. 500ms, 2s, 1m");
+        case DurationProblem::NotAboveZero: return make_error(invalid + ": the duration must be above 0");
+        case DurationProblem::TooLong: return make_error(invalid + ": the duration must be under 30 years");
+      }
+      return bad("a duration");
     }
     case ParamType::String: return text;
   }

@@ -91,6 +91,11 @@ TEST_CASE("duration parameters normalise to nanoseconds") {
   CHECK(normalize_param(p, "3ms").value() == "3000000");
   CHECK(error_of(normalize_param(p, "soon")) ==
         "invalid value 'soon' for '--interval': expected a duration, e.g. 500ms, 2s, 1m");
+  // A duration, but not one a parameter can take: say which bound it crosses.
+  CHECK(error_of(normalize_param(p, "0s")) == "invalid value '0s' for '--interval': the duration must be above 0");
+  CHECK(error_of(normalize_param(p, "0")) == "invalid value '0' for '--interval': the duration must be above 0");
+  CHECK(error_of(normalize_param(p, "100000000h")) ==
+        "invalid value '100000000h' for '--interval': the duration must be under 30 years");
   CHECK(error_of(normalize_param(p, "0")).starts_with("invalid value '0' for '--interval'"));
 }
 
