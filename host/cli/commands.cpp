@@ -5,23 +5,12 @@
 
 #include "bpf/libbpf_log.h"
 #include "cli/command_options.h"
+#include "cli/gadget_list.h"
 #include "cli/version_report.h"
 #include "common/log.h"
 #include "loader/plugin_loader.h"
 
 namespace ig::host {
-namespace {
-
-// "registry,metrics", or "-" for a tracer that declares none.
-std::string capabilities_text(const Capabilities& capabilities) {
-  std::string text;
-  for (Capability c : kAllCapabilities)
-    if (capabilities.has(c)) text += (text.empty() ? "" : ",") + std::string(capability_name(c));
-  return text.empty() ? "-" : text;
-}
-
-}  // namespace
-
 int fail(const std::string& message) {
   log(LogLevel::Error, message);
   return 1;
@@ -44,27 +33,22 @@ int cmd_version(const CliContext&, const std::vector<std::string>& args) {
 }
 
 int cmd_gadgets(const CliContext& cli, const std::vector<std::string>& args) {
-  CommandOptions options("gadgets", "ig gadgets",
-                         "List the gadgets found in the plugin directories: name, version, the host powers\n"
+  CommandOptions options("gadgets", "ig gadgets [-o columns|json|jsonpretty|yaml]",
+                         "List the gadgets found in the plugin directories, by name: version, the host powers\n"
                          "each declares beyond tracing (CAPABILITIES: registry, bpf-stats, metrics; - for\n"
-                         "none) and a one-line description.");
+                         "none) and a one-line description; an example built with ig says so. -o json (and\n"
+                         "jsonpretty, yaml) also gives each gadget's parameters and columns.");
+  add_output_option(options);
   ParsedCommand parsed;
   if (auto done = options.parse_or_exit(args, parsed)) return *done;
+  auto format = parse_output_format(parsed.options["output"].as<std::string>());
+  if (!format) return fail(format.error().message);
   std::vector<std::string> warnings;
   auto plugins = cli.catalog().all(warnings);
   for (const auto& w : warnings) log(LogLevel::Warning, w);
-  std::size_t name_width = 6, version_width = 7, capabilities_width = 12;
-  for (const auto& p : plugins) {
-    name_width = std::max(name_width, p->description().name.size());
-    version_width = std::max(version_width, p->description().version.size());
-    capabilities_width = std::max(capabilities_width, capabilities_text(p->description().capabilities).size());
-  }
-  std::printf("%-*s  %-*s  %-*s  %s\n", int(name_width), "GADGET", int(version_width), "VERSION",
-              int(capabilities_width), "CAPABILITIES", "DESCRIPTION");
-  for (const auto& p : plugins)
-    std::printf("%-*s  %-*s  %-*s  %s\n", int(name_width), p->description().name.c_str(), int(version_width),
-                p->description().version.c_str(), int(capabilities_width),
-                capabilities_text(p->description().capabilities).c_str(), p->description().summary.c_str());
+  std::vector<GadgetEntry> gadgets;
+  for (const auto& p : plugins) gadgets.push_back({&p->description(), p->path.string(), is_build_tree_example(p->path)});
+  std::fputs(format_gadget_list(std::move(gadgets), format.value()).c_str(), stdout);
   return 0;
 }
 

@@ -32,7 +32,9 @@ po::options_description host_options() {
   return d;
 }
 
-const char* type_name(ParamType type) {
+}  // namespace
+
+const char* param_type_name(ParamType type) {
   switch (type) {
     case ParamType::Bool: return "bool";
     case ParamType::Int: return "int";
@@ -60,6 +62,8 @@ const char* field_type_name(FieldType type) {
   }
   return "?";
 }
+
+namespace {
 
 bool all_digits(const std::string& s, std::size_t from = 0) {
   if (s.size() <= from) return false;
@@ -244,7 +248,7 @@ std::string run_help(const Description& d) {
   out << "Parameters:\n";
   if (d.params.empty()) out << "  (none)\n";
   for (const Param& p : d.params) {
-    out << help_row("--" + p.name + (p.type == ParamType::Bool ? "" : " " + std::string(type_name(p.type))), p.help,
+    out << help_row("--" + p.name + (p.type == ParamType::Bool ? "" : " " + std::string(param_type_name(p.type))), p.help,
                     22);
     if (!p.default_value.empty() && p.type != ParamType::Bool) out << " (default " << p.default_value << ")";
     out << "\n";

@@ -43,6 +43,11 @@ std::optional<std::size_t> find_gadget_index(const std::vector<std::string>& arg
 // Parse everything after `ig run`, given the plugin's description.
 Result<RunOptions> parse_run_options(const std::vector<std::string>& args, const Description& description);
 
+// What `ig run NAME --help` and `ig gadgets -o json` call each type: "uint", "duration",
+// "u32", "errno", ...
+const char* param_type_name(ParamType type);
+const char* field_type_name(FieldType type);
+
 // ig run's own options, for `ig run --help`.
 std::string run_options_help();
 

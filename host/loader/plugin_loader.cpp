@@ -191,6 +191,11 @@ std::vector<fs::path> PluginCatalog::default_dirs() {
   return {fs::path(IG_PLUGIN_DIR)};
 }
 
+bool is_build_tree_example(const fs::path& plugin_path) {
+  std::string build_root = IG_BUILD_ROOT;
+  return !build_root.empty() && plugin_path.lexically_normal().string().starts_with(build_root + "/examples/");
+}
+
 Result<PluginHandle> PluginCatalog::find(const std::string& name) const {
   if (is_explicit_plugin_path(name)) return load_plugin(fs::absolute(name));
   static const std::regex valid("^[a-z0-9_]{1,32}$");

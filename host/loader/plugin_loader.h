@@ -58,4 +58,8 @@ class PluginCatalog {
 
 bool is_explicit_plugin_path(const std::string& name);
 
+// True for a plugin this ig found in its own build tree's examples/ (an example
+// gadget built with ig, never installed), so `ig gadgets` can say so.
+bool is_build_tree_example(const std::filesystem::path& plugin_path);
+
 }  // namespace ig::host
