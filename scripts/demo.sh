@@ -4,7 +4,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh >/dev/null
+
+# ninja's "[N/M] ..." lines as one updating line on a terminal, or a line per tenth
+# of the build otherwise: the first build compiles ~200 files and takes minutes.
+show_progress() {
+  local tty=0
+  [[ -t 1 ]] && tty=1
+  awk -v tty="$tty" '
+    match($0, /^\[[0-9]+\/[0-9]+\]/) {
+      split(substr($0, 2, RLENGTH - 2), n, "/")
+      pct = int(100 * n[1] / n[2])
+      if (tty) printf "\r  built %d of %d (%d%%)", n[1], n[2], pct
+      else if (pct >= next_pct) { printf "  built %d of %d (%d%%)\n", n[1], n[2], pct; next_pct = pct - pct % 10 + 10 }
+      fflush()
+    }
+    END { if (tty) printf "\n" }'
+}
+build_log=$(mktemp /tmp/ig-demo-build.XXXXXX)
+echo "building ig into ./build (the first build takes a few minutes; log: $build_log)"
+if ! scripts/build.sh 2>&1 | tee "$build_log" | show_progress; then
+  tail -n 30 "$build_log" >&2
+  echo "demo: the build failed; the whole log is $build_log" >&2
+  exit 1
+fi
+rm -f "$build_log"
+echo
 
 demo=$(mktemp -d /tmp/ig-demo.XXXXXX)
 export IG_CONFIG="$demo/config.toml"
