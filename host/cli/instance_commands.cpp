@@ -17,22 +17,47 @@
 namespace po = boost::program_options;
 
 namespace ig::host {
-int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
-  CommandOptions options("list", "ig list [-o columns|json|jsonpretty|yaml]", "The daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
-  add_output_option(options);
-  ParsedCommand parsed;
-  if (auto done = options.parse_or_exit(args, parsed)) return *done;
-  auto format = parse_output_format(parsed.options["output"].as<std::string>());
-  if (!format) return fail(format.error().message);
-  auto client = DaemonClient::connect(cli.config, cli.daemon_command);
-  if (!client) return fail(client.error().message);
-  auto reply = client->request(protocol::Message(protocol::Type::List));
-  if (!reply) return fail(reply.error().message);
+namespace {
 
+// The daemon's ListReply entries.
+Result<std::vector<protocol::Message>> list_rows(DaemonClient& client) {
+  auto reply = client.request(protocol::Message(protocol::Type::List));
+  if (!reply) return reply.error();
   std::vector<protocol::Message> rows;
   for (const std::string& nested : reply->get_all("instance")) {
     auto entry = protocol::Message::decode_fields(protocol::Type::ListReply, nested);
     if (entry) rows.push_back(std::move(entry).value());
+  }
+  return rows;
+}
+
+}  // namespace
+
+int cmd_list(const CliContext& cli, const std::vector<std::string>& args) {
+  CommandOptions options("list", "ig list [-o columns|json|jsonpretty|yaml] [--no-start]",
+                         "The daemon's instances: ID NAME GADGET STATUS AGE PARAMS.");
+  add_output_option(options);
+  options.add()("no-start", po::bool_switch(),
+                "when no daemon runs, list nothing instead of starting one (for scripts and shell completion)");
+  ParsedCommand parsed;
+  if (auto done = options.parse_or_exit(args, parsed)) return *done;
+  auto format = parse_output_format(parsed.options["output"].as<std::string>());
+  if (!format) return fail(format.error().message);
+  std::optional<DaemonClient> client;
+  if (parsed.options["no-start"].as<bool>()) {
+    auto running = DaemonClient::connect_if_running(cli.config);
+    if (!running) return fail(running.error().message);
+    client = std::move(running).value();
+  } else {
+    auto started = DaemonClient::connect(cli.config, cli.daemon_command);
+    if (!started) return fail(started.error().message);
+    client = std::move(started).value();
+  }
+  std::vector<protocol::Message> rows;
+  if (client) {
+    auto listed = list_rows(*client);
+    if (!listed) return fail(listed.error().message);
+    rows = std::move(listed).value();
   }
   std::string out = format_instance_list(rows, format.value(), std::time(nullptr));
   std::fputs(out.c_str(), stdout);

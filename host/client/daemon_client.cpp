@@ -90,14 +90,22 @@ Result<DaemonClient> DaemonClient::try_answering(const fs::path& socket_path, in
   return client;
 }
 
-Result<DaemonClient> DaemonClient::connect(const Config& config, const std::vector<std::string>& daemon_command) {
+Result<std::optional<DaemonClient>> DaemonClient::connect_if_running(const Config& config) {
   int err = 0;
-  if (auto client = try_answering(config.socket, err)) return client;
+  if (auto client = try_answering(config.socket, err)) return std::optional(std::move(client).value());
   if (err == -EACCES || err == -EPERM)
     return make_error("permission denied on the ig daemon's socket '" + config.socket.string() +
                       "'; ig needs root: run it with sudo");
   if (err != -ENOENT && err != -ECONNREFUSED)
     return make_error("cannot connect to the ig daemon at '" + config.socket.string() + "': " + std::strerror(-err));
+  return std::optional<DaemonClient>();
+}
+
+Result<DaemonClient> DaemonClient::connect(const Config& config, const std::vector<std::string>& daemon_command) {
+  auto running = connect_if_running(config);
+  if (!running) return running.error();
+  if (running.value()) return std::move(*running.value());
+  int err = 0;
   if (::geteuid() != 0)
     return make_error("no ig daemon answers on '" + config.socket.string() +
                       "' and only root can start one; run ig with sudo");

@@ -16,6 +16,8 @@ class DaemonClient {
  public:
   // `daemon_command` is the argv that starts a daemon with this client's settings.
   static Result<DaemonClient> connect(const Config& config, const std::vector<std::string>& daemon_command);
+  // The daemon that answers now, or nothing when none runs: never starts one.
+  static Result<std::optional<DaemonClient>> connect_if_running(const Config& config);
 
   Result<void> send(const protocol::Message& message);
   // The next message; nothing when `timeout_ms` passed first (-1 waits forever).
