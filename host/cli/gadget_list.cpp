@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "cli/run_options.h"
-#include "output/json_writer.h"
-#include "output/yaml_writer.h"
+#include "output/object_output.h"
 
 namespace ig::host {
 namespace {
@@ -73,28 +72,8 @@ void write_gadget(Writer& writer, const GadgetEntry& g) {
 std::string format_gadget_list(std::vector<GadgetEntry> gadgets, OutputFormat format) {
   std::sort(gadgets.begin(), gadgets.end(),
             [](const GadgetEntry& a, const GadgetEntry& b) { return a.description->name < b.description->name; });
-  std::string out;
-  switch (format) {
-    case OutputFormat::Columns: return columns(gadgets);
-    case OutputFormat::Json:
-    case OutputFormat::JsonPretty:
-      for (const GadgetEntry& g : gadgets) {
-        JsonWriter json(out, format == OutputFormat::Json ? JsonStyle::Compact : JsonStyle::Pretty);
-        write_gadget(json, g);
-        out += '\n';
-      }
-      break;
-    case OutputFormat::Yaml: {
-      YamlWriter yaml;
-      for (const GadgetEntry& g : gadgets) {
-        yaml.begin_document(out);
-        write_gadget(yaml, g);
-        yaml.end_document();
-      }
-      break;
-    }
-  }
-  return out;
+  if (format == OutputFormat::Columns) return columns(gadgets);
+  return write_objects(gadgets, format, [](auto& writer, const GadgetEntry& g) { write_gadget(writer, g); });
 }
 
 }  // namespace ig::host

@@ -4,8 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "output/json_writer.h"
-#include "output/yaml_writer.h"
+#include "output/object_output.h"
 
 namespace ig::host {
 namespace {
@@ -74,39 +73,11 @@ void write_instance(Writer& writer, const protocol::Message& r) {
   writer.end_object();
 }
 
-// One JSON object a line (-o json) or indented (-o jsonpretty), one after another.
-std::string json_objects(const std::vector<protocol::Message>& rows, JsonStyle style) {
-  std::string out;
-  for (const auto& r : rows) {
-    JsonWriter json(out, style);
-    write_instance(json, r);
-    out += '\n';
-  }
-  return out;
-}
-
-// The same objects, one YAML document each.
-std::string yaml_documents(const std::vector<protocol::Message>& rows) {
-  std::string out;
-  YamlWriter yaml;
-  for (const auto& r : rows) {
-    yaml.begin_document(out);
-    write_instance(yaml, r);
-    yaml.end_document();
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string format_instance_list(const std::vector<protocol::Message>& rows, OutputFormat format, std::int64_t now) {
-  switch (format) {
-    case OutputFormat::Columns: return columns(rows, now);
-    case OutputFormat::Json: return json_objects(rows, JsonStyle::Compact);
-    case OutputFormat::JsonPretty: return json_objects(rows, JsonStyle::Pretty);
-    case OutputFormat::Yaml: return yaml_documents(rows);
-  }
-  return "";
+  if (format == OutputFormat::Columns) return columns(rows, now);
+  return write_objects(rows, format, [](auto& writer, const protocol::Message& r) { write_instance(writer, r); });
 }
 
 }  // namespace ig::host

@@ -4,11 +4,12 @@
 #include <bpf/libbpf_version.h>
 #include <sys/utsname.h>
 
+#include <array>
+
 #include <ig/version.h>
 
 #include "cli/command_options.h"
-#include "output/json_writer.h"
-#include "output/yaml_writer.h"
+#include "output/object_output.h"
 
 #ifndef IG_VERSION
 #define IG_VERSION "0.0.0"
@@ -78,25 +79,8 @@ VersionReport collect_version_report() {
 }
 
 std::string format_version_report(const VersionReport& report, OutputFormat format) {
-  std::string out;
-  switch (format) {
-    case OutputFormat::Columns: return columns(report);
-    case OutputFormat::Json:
-    case OutputFormat::JsonPretty: {
-      JsonWriter json(out, format == OutputFormat::Json ? JsonStyle::Compact : JsonStyle::Pretty);
-      write_report(json, report);
-      out += '\n';
-      break;
-    }
-    case OutputFormat::Yaml: {
-      YamlWriter yaml;
-      yaml.begin_document(out);
-      write_report(yaml, report);
-      yaml.end_document();
-      break;
-    }
-  }
-  return out;
+  if (format == OutputFormat::Columns) return columns(report);
+  return write_objects(std::array{&report}, format, [](auto& writer, const VersionReport* r) { write_report(writer, *r); });
 }
 
 }  // namespace ig::host

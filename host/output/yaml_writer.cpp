@@ -94,6 +94,13 @@ struct YamlWriter::Emitter {
       throw std::logic_error(std::string("yaml: ") + (emitter.problem ? emitter.problem : "emitter error"));
   }
 
+  // Build an event with libyaml's `initialize(&event, args...)` and emit it.
+  template <class Initialize, class... Args>
+  void event(Initialize initialize, Args... args) {
+    yaml_event_t built;
+    emit(initialize(&built, args...), built);
+  }
+
   void scalar(std::string_view text, bool plain) {
     yaml_event_t event;
     emit(yaml_scalar_event_initialize(&event, nullptr, nullptr,
@@ -112,45 +119,39 @@ YamlWriter& YamlWriter::operator=(YamlWriter&&) noexcept = default;
 YamlWriter& YamlWriter::begin_document(std::string& out) {
   Emitter& e = *emitter_;
   e.out = &out;
-  yaml_event_t event;
   if (!e.stream_started) {
-    e.emit(yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING), event);
+    e.event(yaml_stream_start_event_initialize, YAML_UTF8_ENCODING);
     e.stream_started = true;
   }
-  e.emit(yaml_document_start_event_initialize(&event, nullptr, nullptr, nullptr, 0), event);
+  e.event(yaml_document_start_event_initialize, nullptr, nullptr, nullptr, 0);  // explicit: `---`
   return *this;
 }
 
 YamlWriter& YamlWriter::end_document() {
   Emitter& e = *emitter_;
-  yaml_event_t event;
-  e.emit(yaml_document_end_event_initialize(&event, 1), event);
+  e.event(yaml_document_end_event_initialize, 1);
   yaml_emitter_flush(&e.emitter);
   e.out = nullptr;
   return *this;
 }
 
 YamlWriter& YamlWriter::begin_object() {
-  yaml_event_t event;
-  emitter_->emit(yaml_mapping_start_event_initialize(&event, nullptr, nullptr, 1, YAML_BLOCK_MAPPING_STYLE), event);
+  emitter_->event(yaml_mapping_start_event_initialize, nullptr, nullptr, 1, YAML_BLOCK_MAPPING_STYLE);
   return *this;
 }
 
 YamlWriter& YamlWriter::end_object() {
-  yaml_event_t event;
-  emitter_->emit(yaml_mapping_end_event_initialize(&event), event);
+  emitter_->event(yaml_mapping_end_event_initialize);
   return *this;
 }
 
 YamlWriter& YamlWriter::begin_array() {
-  yaml_event_t event;
-  emitter_->emit(yaml_sequence_start_event_initialize(&event, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE), event);
+  emitter_->event(yaml_sequence_start_event_initialize, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE);
   return *this;
 }
 
 YamlWriter& YamlWriter::end_array() {
-  yaml_event_t event;
-  emitter_->emit(yaml_sequence_end_event_initialize(&event), event);
+  emitter_->event(yaml_sequence_end_event_initialize);
   return *this;
 }
 
