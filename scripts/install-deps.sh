@@ -6,6 +6,7 @@ packages=(
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libboost-dev libboost-program-options-dev libtomlplusplus-dev libyaml-dev doctest-dev libncurses-dev
   util-linux bpftrace libbpf-tools
+  scdoc man-db groff-base
   prometheus python3-yaml curl tmux
 )
 missing=()
