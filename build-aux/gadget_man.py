@@ -78,8 +78,8 @@ def parse_field(line):
     return m.group(1), m.group(2), text[: -len(HIDDEN_MARK)] if hidden else text, hidden
 
 
-def run_option_names(lines):
-    """The long names in the 'ig run options' block: '  -o [ --output ] arg' -> output."""
+def long_option_names(lines):
+    """The long names in a block of options of an ig --help: '  -o [ --output ] arg' -> output."""
     names = []
     for line in lines:
         m = re.match(r"^  (?:-\w \[ )?--([a-z][a-z0-9-]*)", line)
@@ -114,7 +114,7 @@ def describe(help_text):
         "version": about.group(2),
         "params": params,
         "fields": fields,
-        "run_options": run_option_names(parts["ig run options"]),
+        "run_options": long_option_names(parts["ig run options"]),
     }
 
 

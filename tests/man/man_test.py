@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 
+from gadget_man import long_option_names as long_options  # build-aux/, on PYTHONPATH
+
 failures = []
 
 
@@ -86,15 +88,6 @@ def help_block(text, title):
         elif inside:
             out.append(line)
     return out
-
-
-def long_options(lines):
-    names = []
-    for line in lines:
-        m = re.match(r"^  (?:-\w \[ )?--([a-z][a-z0-9-]*)", line)
-        if m:
-            names.append(m.group(1))
-    return names
 
 
 def gadget_help(ig, plugin):
