@@ -127,7 +127,7 @@ def check_ig_page(ig, page_text):
                if o not in global_options and (o != "help" or c == "run")]
         if not own:
             continue
-        titles = [t for t in page if c.upper() in t.split() and t.endswith("OPTIONS")]
+        titles = [t for t in page if c.upper() in re.findall(r"[A-Z]+", t) and t.endswith("OPTIONS")]
         if not check(titles, f"ig(1) has no section for the options of 'ig {c}' ({c.upper()} ... OPTIONS)"):
             continue
         for o in own:
