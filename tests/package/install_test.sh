@@ -134,6 +134,7 @@ for f in /usr/bin/ig $plugindir/trace_open.so $plugindir/trace_exec.so $plugindi
          /lib/systemd/system/ig.service /etc/ig/config.toml \
          /usr/share/man/man1/ig.1.gz /usr/share/man/man1/ig-trace_open.1.gz /usr/share/man/man1/ig-trace_exec.1.gz \
          /usr/share/man/man1/ig-bpfstats.1.gz /usr/share/man/man5/ig.toml.5.gz /usr/share/man/man7/ig-bpfstats.7.gz \
+         /usr/share/bash-completion/completions/ig \
          /usr/include/ig/ig.h /usr/share/ig/plugin.map /usr/libexec/ig/ig-bpf-skeleton; do
   [[ -e $root$f ]] || fail "'$f' was not installed"
 done
