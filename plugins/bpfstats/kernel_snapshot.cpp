@@ -1,102 +1,20 @@
 #include "kernel_snapshot.h"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <fcntl.h>
 
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
 
-#include "fdinfo.h"
-#include "holders.h"
 #include <ig/unique_fd.h>
+
+#include "holders.h"
+#include "object_reader.h"
 
 namespace ig::bpfstats {
 namespace {
-
-// libbpf 1.x returns -errno (and sets errno).
-int error_code(int ret) { return ret < 0 ? -ret : errno; }
-
-Error kernel_error(const std::string& what, int err) {
-  std::string message = what + ": " + std::strerror(err);
-  if (err == EPERM || err == EACCES)
-    message += "; listing and opening BPF objects by id needs CAP_SYS_ADMIN: run as root or grant CAP_SYS_ADMIN";
-  else if (err == ENOSYS || err == EINVAL)
-    message += "; this kernel has no BPF object enumeration (Linux 4.13+ with CONFIG_BPF_SYSCALL)";
-  return make_error(message);
-}
-
-Result<std::vector<std::uint32_t>> all_program_ids() {
-  std::vector<std::uint32_t> ids;
-  for (std::uint32_t id = 0;;) {
-    int ret = bpf_prog_get_next_id(id, &id);
-    if (ret == 0) {
-      ids.push_back(id);
-      continue;
-    }
-    int err = error_code(ret);
-    if (err == ENOENT) return ids;
-    return kernel_error("cannot list BPF programs (bpf_prog_get_next_id)", err);
-  }
-}
-
-// nullopt: the program went away before we could open it.
-Result<std::optional<ProgramInfo>> read_program(std::uint32_t id) {
-  UniqueFd fd(bpf_prog_get_fd_by_id(id));
-  if (!fd) {
-    int err = errno;
-    if (err == ENOENT) return std::optional<ProgramInfo>();
-    return kernel_error("cannot open BPF program '" + std::to_string(id) + "'", err);
-  }
-  // The map list can grow (BPF_PROG_BIND_MAP), so ask until it fits.
-  std::vector<std::uint32_t> map_ids(16);
-  bpf_prog_info info{};
-  for (;;) {
-    info = {};
-    info.nr_map_ids = static_cast<__u32>(map_ids.size());
-    info.map_ids = reinterpret_cast<std::uintptr_t>(map_ids.data());
-    __u32 len = sizeof(info);
-    if (int ret = bpf_obj_get_info_by_fd(fd.get(), &info, &len); ret != 0)
-      return kernel_error("cannot read BPF program '" + std::to_string(id) + "'", error_code(ret));
-    if (info.nr_map_ids <= map_ids.size()) break;
-    map_ids.resize(info.nr_map_ids);
-  }
-  map_ids.resize(info.nr_map_ids);
-
-  ProgramInfo prog;
-  prog.id = info.id;
-  prog.name.assign(info.name, strnlen(info.name, sizeof(info.name)));
-  const char* type = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(info.type));
-  prog.type = type ? type : "type" + std::to_string(info.type);
-  prog.run_time_ns = info.run_time_ns;
-  prog.run_cnt = info.run_cnt;
-  prog.map_ids = std::move(map_ids);
-  return std::optional<ProgramInfo>(std::move(prog));
-}
-
-// Map types whose memlock is set when the map is created and never changes, on every
-// kernel: the charge at creation (before 5.11), a footprint from key size, value
-// size and max entries (5.11 to 6.3), and map_mem_usage() (6.4+), which for arrays
-// and ring buffers counts only what creation allocated. Hash maps, tries, local
-// storage and the like may report use (6.4+) and are read every time.
-bool memlock_is_fixed(std::uint64_t map_type) {
-  switch (map_type) {
-    case BPF_MAP_TYPE_ARRAY:
-    case BPF_MAP_TYPE_PERCPU_ARRAY:
-    case BPF_MAP_TYPE_PROG_ARRAY:
-    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-    case BPF_MAP_TYPE_CGROUP_ARRAY:
-    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
-    case BPF_MAP_TYPE_RINGBUF: return true;
-    default: return false;
-  }
-}
 
 using MemlockById = std::unordered_map<std::uint32_t, std::uint64_t>;
 
@@ -126,61 +44,11 @@ FixedMemlock& fixed_memlock() {
   return cache;
 }
 
-struct MapMemory {
-  std::uint64_t memlock = 0;
-  bool fixed = false;  // memlock_is_fixed(its type)
-};
-
-// Map memlock, from /proc/self/fdinfo/FD. Each map is opened by id, read and closed
-// before the next, so the next map's fd is almost always the same number (the
-// lowest free one). The fdinfo file of that number stays open and is read again
-// (see reread_fdinfo): one pread per map instead of an open, read and close. When
-// the number differs (another thread took it), the new number's file is opened.
-class MemlockReader {
- public:
-  MemlockReader() : dir_(::open("/proc/self/fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) { text_.reserve(1024); }
-
-  MapMemory operator()(int map_fd) {
-    if (map_fd != slot_ || !info_) {
-      char name[16];
-      *std::to_chars(name, name + sizeof(name) - 1, map_fd).ptr = '\0';
-      info_ = UniqueFd(::openat(dir_.get(), name, O_RDONLY | O_CLOEXEC));
-      slot_ = map_fd;
-      if (!info_) return {};
-    }
-    std::string_view text = reread_fdinfo(info_.get(), "memlock", text_);
-    auto memlock = fdinfo_value(text, "memlock");
-    auto type = fdinfo_value(text, "map_type");  // printed before memlock
-    return MapMemory{memlock.value_or(0), memlock && type && memlock_is_fixed(*type)};
-  }
-
- private:
-  UniqueFd dir_;
-  UniqueFd info_;  // /proc/self/fdinfo/<slot_>
-  int slot_ = -1;
-  std::string text_;
-};
-
-// nullopt: the map went away before we could open it. With `known` memlock, only
-// whether the map still exists is asked.
-Result<std::optional<MapMemory>> read_map(std::uint32_t id, MemlockReader& memlock,
-                                          std::optional<std::uint64_t> known) {
-  UniqueFd fd(bpf_map_get_fd_by_id(id));
-  if (!fd) {
-    int err = errno;
-    if (err == ENOENT) return std::optional<MapMemory>();
-    return kernel_error("cannot open BPF map '" + std::to_string(id) + "'", err);
-  }
-  if (known) return std::optional<MapMemory>(MapMemory{*known, true});
-  // memlock: what the kernel charges for the map (mapMemory's help says what that covers).
-  return std::optional<MapMemory>(memlock(fd.get()));
-}
-
 // Every program's counters from the iterator; the rest of each program from `before`
 // or, for programs new since then, from the kernel. false: the iterator failed, and
 // the caller reads every program through the syscall instead.
 Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const KernelSnapshot& before,
-                                       KernelSnapshot& snapshot) {
+                                       KernelSnapshot& snapshot, MemlockReader& memlock) {
   auto read = counters.read();
   if (!read) return false;
   for (const ProgramCounters& c : read.value()) {
@@ -189,9 +57,10 @@ Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const Ker
       ProgramInfo& prog = snapshot.programs.emplace(c.id, known->second).first->second;
       prog.run_cnt = c.run_cnt;
       prog.run_time_ns = c.run_time_ns;
+      prog.recursion_misses = c.recursion_misses;
       continue;
     }
-    auto prog = read_program(c.id);
+    auto prog = read_program(c.id, memlock);
     if (!prog) return prog.error();
     if (prog.value()) snapshot.programs.emplace(c.id, std::move(*prog.value()));
   }
@@ -236,9 +105,10 @@ BpfObjectIds PassCache::ids() const {
 Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, const KernelSnapshot* before,
                                             PassCache* kept) {
   KernelSnapshot snapshot;
+  MemlockReader memlock;
   bool read_all = false;
   if (request.all_programs && kept && kept->counters && before) {
-    auto by_iterator = read_programs_by_iterator(*kept->counters, *before, snapshot);
+    auto by_iterator = read_programs_by_iterator(*kept->counters, *before, snapshot, memlock);
     if (!by_iterator) return by_iterator.error();
     read_all = by_iterator.value();
     if (!read_all) snapshot.programs.clear();
@@ -252,7 +122,7 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
 
   for (std::uint32_t id : program_ids) {
     if (snapshot.programs.count(id)) continue;
-    auto prog = read_program(id);
+    auto prog = read_program(id, memlock);
     if (!prog) return prog.error();
     if (!prog.value()) continue;
     snapshot.programs.emplace(id, std::move(*prog.value()));
@@ -265,7 +135,6 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
   map_ids.insert(referenced.begin(), referenced.end());
   const MemlockById known = fixed_memlock().copy();
   MemlockById fixed;
-  MemlockReader memlock;
   for (std::uint32_t id : map_ids) {
     auto cached = known.find(id);
     if (cached != known.end() && referenced.count(id)) {

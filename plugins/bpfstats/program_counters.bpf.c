@@ -73,6 +73,7 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 
 	const bool adjacent = bpf_core_field_offset(struct bpf_prog_stats, nsecs) ==
 			      bpf_core_field_offset(struct bpf_prog_stats, cnt) + sizeof(__u64);
+	const bool has_misses = bpf_core_field_exists(struct bpf_prog_stats, misses);
 
 	if (!prog)
 		return 0;
@@ -94,6 +95,12 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 			}
 			r.run_cnt += both[0];
 			r.run_time_ns += both[1];
+			if (has_misses) {
+				__u64 misses = 0;
+
+				bpf_core_read(&misses, sizeof(misses), &copy->misses);
+				r.recursion_misses += misses;
+			}
 		}
 	}
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));

@@ -95,7 +95,7 @@ Result<std::vector<ProgramCounters>> ProgramCounterReader::read() {
     return make_error("cannot read the program counter iterator: " + errno_text(err));
   std::vector<ProgramCounters> out;
   out.reserve(records.size());
-  for (const program_counters_record& r : records) out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns});
+  for (const program_counters_record& r : records) out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns, r.recursion_misses});
   return out;
 }
 

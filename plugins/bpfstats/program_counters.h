@@ -23,6 +23,7 @@ struct ProgramCounters {
   std::uint32_t map_count = 0;  // grows only through BPF_PROG_BIND_MAP
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
+  std::uint64_t recursion_misses = 0;
 };
 
 class ProgramCounterReader {

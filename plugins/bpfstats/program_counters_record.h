@@ -8,6 +8,7 @@ struct program_counters_record {
   __u32 map_count; /* used_map_cnt: grows only through BPF_PROG_BIND_MAP */
   __u64 run_cnt;
   __u64 run_time_ns;
+  __u64 recursion_misses; /* 0 before Linux 5.12, which added prog->stats->misses */
 };
 
 #endif

@@ -17,6 +17,12 @@ struct ProgramInfo {
   std::uint64_t run_time_ns = 0;
   std::uint64_t run_cnt = 0;
   std::vector<std::uint32_t> map_ids;  // maps the program references
+  std::uint64_t recursion_misses = 0;  // runs skipped: it was already running on that CPU (5.12+)
+  // Fixed for the program's life: bpf_prog_info, and its fdinfo's memlock (the
+  // kernel's charge for the program's instructions and bookkeeping).
+  std::uint64_t memlock = 0;
+  std::uint32_t jited_len = 0;  // bytes of JIT image, allocated apart from memlock
+  std::uint32_t verified_insns = 0;  // 5.16+; 0 before
 };
 
 struct MapInfo {
