@@ -30,10 +30,17 @@ std::uint64_t elapsed_ns(const KernelSnapshot& now, const KernelSnapshot* before
   return elapsed > 0 ? static_cast<std::uint64_t>(elapsed) : 0;
 }
 
-// runtime_delta as a percentage of one CPU over the row's elapsed time.
-void measure_cpu(Row& row, const KernelSnapshot& now, const KernelSnapshot* before) {
+// elapsed, cpu, avgRuntime and runsPerSecond, once the row's counters are summed.
+void add_rates(Row& row, const KernelSnapshot& now, const KernelSnapshot* before) {
   row.elapsed = elapsed_ns(now, before);
-  row.cpu = row.elapsed > 0 ? static_cast<double>(row.runtime_delta) * 100.0 / static_cast<double>(row.elapsed) : 0;
+  if (row.elapsed > 0) {
+    row.cpu = static_cast<double>(row.runtime_delta) * 100.0 / static_cast<double>(row.elapsed);
+    row.runs_per_second = static_cast<double>(row.runcount_delta) * 1e9 / static_cast<double>(row.elapsed);
+  }
+  if (before)
+    row.avg_runtime = row.runcount_delta ? row.runtime_delta / row.runcount_delta : 0;
+  else
+    row.avg_runtime = row.runcount ? row.runtime / row.runcount : 0;
 }
 
 // Adds the maps that exist in `now` to `distinct`.
@@ -59,6 +66,9 @@ void add_program(Row& row, const ProgramInfo& prog, const KernelSnapshot* before
   row.runcount += prog.run_cnt;
   row.runtime_delta += delta.runtime;
   row.runcount_delta += delta.runcount;
+  row.recursion_misses += prog.recursion_misses;
+  row.verified_insns += prog.verified_insns;
+  row.prog_memory += prog.memlock + prog.jited_len;
 }
 
 template <class T>
@@ -98,6 +108,11 @@ std::weak_ordering compare(const Row& a, const Row& b, Column column) {
     case Column::Elapsed: return order_of(a.elapsed, b.elapsed);
     case Column::Batch:
     case Column::BatchRows: break;  // the same for every row of a batch
+    case Column::AvgRuntime: return order_of(a.avg_runtime, b.avg_runtime);
+    case Column::RunsPerSecond: return order_of(a.runs_per_second, b.runs_per_second);
+    case Column::RecursionMisses: return order_of(a.recursion_misses, b.recursion_misses);
+    case Column::VerifiedInsns: return order_of(a.verified_insns, b.verified_insns);
+    case Column::ProgMemory: return order_of(a.prog_memory, b.prog_memory);
   }
   return std::weak_ordering::equivalent;
 }
@@ -127,7 +142,7 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   }
   if (seen.empty() && maps.empty()) return std::nullopt;
   count_maps(row, maps, now);
-  measure_cpu(row, now, before);
+  add_rates(row, now, before);
   return row;
 }
 
@@ -151,7 +166,7 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   count_maps(row, ids, now);
-  measure_cpu(row, now, before);
+  add_rates(row, now, before);
   return row;
 }
 

@@ -34,6 +34,12 @@ struct Row {
   std::uint64_t map_memory = 0;  // bytes, over distinct maps
   std::uint32_t map_count = 0;
   std::vector<Holder> holders;  // only for programs no instance owns
+  // ns per run: over the time since `before` when there is one, else since load
+  std::uint64_t avg_runtime = 0;
+  double runs_per_second = 0;  // runcount_delta over the time since `before`; 0 without
+  std::uint64_t recursion_misses = 0;
+  std::uint64_t verified_insns = 0;
+  std::uint64_t prog_memory = 0;  // bytes: memlock plus JIT image, over distinct programs
 };
 
 struct SortOrder {

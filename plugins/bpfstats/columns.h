@@ -28,13 +28,20 @@ enum class Column : std::uint8_t {
   Elapsed,
   Batch,
   BatchRows,
+  AvgRuntime,
+  RunsPerSecond,
+  RecursionMisses,
+  VerifiedInsns,
+  ProgMemory,
 };
 
 // The JSON keys users already parse; column headers are these upper-cased.
-inline constexpr std::array<std::string_view, 18> kColumnNames = {
-    "gadgetID", "gadgetName", "gadgetImage", "progID",       "progName",      "progType",
-    "runtime",  "runcount",   "runtimeDelta", "runcountDelta", "cpu",         "mapMemory",
-    "mapCount", "pids",       "comms",        "elapsed",      "batch",         "batchRows",
+inline constexpr std::array<std::string_view, 23> kColumnNames = {
+    "gadgetID",      "gadgetName",      "gadgetImage",   "progID",        "progName",
+    "progType",      "runtime",         "runcount",      "runtimeDelta",  "runcountDelta",
+    "cpu",           "mapMemory",       "mapCount",      "pids",          "comms",
+    "elapsed",       "batch",           "batchRows",     "avgRuntime",    "runsPerSecond",
+    "recursionMisses", "verifiedInsns", "progMemory",
 };
 
 constexpr std::string_view column_name(Column c) { return kColumnNames[static_cast<std::size_t>(c)]; }

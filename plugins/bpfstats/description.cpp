@@ -74,6 +74,25 @@ Description describe() {
        "rows in this batch, so a reader of the stream knows when it has the whole batch (an empty batch sends "
        "no row)",
        true},
+      {Column::AvgRuntime, FieldType::U64, IG_BPFSTATS_MEMBER(avg_runtime),
+       "nanoseconds per run: runtimeDelta / runcountDelta over the last interval (the sampled second without "
+       "--interval), or runtime / runcount when there is no earlier snapshot; 0 without runs",
+       true},
+      {Column::RunsPerSecond, FieldType::F64, IG_BPFSTATS_MEMBER(runs_per_second),
+       "runcountDelta per second over the last interval (the sampled second without --interval)", true, 9},
+      {Column::RecursionMisses, FieldType::U64, IG_BPFSTATS_MEMBER(recursion_misses),
+       "runs the kernel skipped because the program was already running on that CPU (bpf_prog_info "
+       "recursion_misses, Linux 5.12+), summed over an instance's programs",
+       true},
+      {Column::VerifiedInsns, FieldType::U64, IG_BPFSTATS_MEMBER(verified_insns),
+       "instructions the verifier processed to load the program(s) (bpf_prog_info verified_insns, Linux 5.16+; "
+       "0 before), summed over an instance's programs",
+       true},
+      {Column::ProgMemory, FieldType::U64, IG_BPFSTATS_MEMBER(prog_memory),
+       "bytes the program image costs, which mapMemory leaves out: the kernel's memlock charge for the program "
+       "(its instructions and bookkeeping, bpftool's bytes_memlock) plus its JIT image (bytes_jited), summed "
+       "over an instance's programs",
+       true},
   };
 
 #undef IG_BPFSTATS_MEMBER

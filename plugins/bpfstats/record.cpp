@@ -52,6 +52,11 @@ Record to_record(const Row& row) {
   copy_text(r.prog_type, row.prog_type);
   r.cpu = row.cpu;
   r.elapsed = row.elapsed;
+  r.avg_runtime = row.avg_runtime;
+  r.runs_per_second = row.runs_per_second;
+  r.recursion_misses = row.recursion_misses;
+  r.verified_insns = row.verified_insns;
+  r.prog_memory = row.prog_memory;
   if (!row.holders.empty()) {  // rows of ours have none
     copy_text(r.pids, join_fitting(row.holders, [](const Holder& h) { return std::to_string(h.pid); }, sizeof(r.pids)));
     copy_text(r.comms, join_fitting(row.holders, [](const Holder& h) { return h.comm; }, sizeof(r.comms)));

@@ -19,6 +19,11 @@ struct Record {
   std::uint64_t elapsed;  // ns between this batch's snapshot and the one before
   std::uint64_t batch;    // this batch's number in the run, from 1
   std::uint32_t batch_rows;  // rows in this batch: a stream reader knows when it has them all
+  std::uint64_t avg_runtime;
+  double runs_per_second;
+  std::uint64_t recursion_misses;
+  std::uint64_t verified_insns;
+  std::uint64_t prog_memory;
   std::uint32_t prog_id;
   std::uint32_t map_count;
   char gadget_id[33];  // all 32 hex characters: JSON consumers need the full id
