@@ -202,7 +202,9 @@ int main(int argc, char** argv) {
   // below compares counters that move.
   ig::UniqueFd stats(bpf_enable_stats(BPF_STATS_RUN_TIME));
   std::string why_not;
-  PassCache kept = PassCache::load(true, why_not);
+  SnapshotRequest every_program;
+  every_program.all_programs = every_program.holders = true;
+  PassCache kept = PassCache::load(every_program, why_not);
   PassCache* counters = kept.counters ? &kept : nullptr;
   std::printf("program counter iterator: %s; holder iterator kept: %s\n", counters ? "yes" : why_not.c_str(),
               kept.holders ? "yes" : "no");

@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--depfile")
     ap.add_argument("--light", action="store_true", help="a light skeleton (bpftool gen skeleton -L)")
     ap.add_argument("-I", dest="includes", action="append", default=[])
+    ap.add_argument("-D", dest="defines", action="append", default=[], help="a macro for the BPF compile")
     ap.add_argument("source")
     ap.add_argument("output")
     args = ap.parse_args()
@@ -45,6 +46,7 @@ def main():
         cmd = [args.clang, "-g", "-O2", "-target", "bpf", f"-D__TARGET_ARCH_{args.arch}",
                "-Wall", "-Werror", "-Wno-unused-function"]
         cmd += [f"-I{d}" for d in args.includes]
+        cmd += [f"-D{d}" for d in args.defines]
         if args.depfile:
             cmd += ["-MD", "-MF", args.depfile, "-MT", args.output]
         cmd += ["-c", args.source, "-o", obj]

@@ -2,47 +2,18 @@
 
 #include <fcntl.h>
 
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 
 #include <ig/unique_fd.h>
 
 #include "holders.h"
+#include "map_pass.h"
 #include "object_reader.h"
 
 namespace ig::bpfstats {
 namespace {
-
-using MemlockById = std::unordered_map<std::uint32_t, std::uint64_t>;
-
-// The memlock of the last snapshot's fixed-size maps, kept while the plugin stays
-// loaded (an --interval run, a metrics collector; a one-shot starts empty). A map
-// that a program just read references exists, so when its memlock is known here it
-// costs no syscall. Map ids are allocated cyclically over 2^31 values and are not
-// reused before that wraps. Several snapshots may run at once; the last one wins.
-class FixedMemlock {
- public:
-  MemlockById copy() {
-    std::lock_guard lock(mutex_);
-    return known_;
-  }
-  void replace(MemlockById fresh) {
-    std::lock_guard lock(mutex_);
-    known_ = std::move(fresh);
-  }
-
- private:
-  std::mutex mutex_;
-  MemlockById known_;
-};
-
-FixedMemlock& fixed_memlock() {
-  static FixedMemlock cache;
-  return cache;
-}
 
 // Every program's counters from the iterator; the rest of each program from `before`
 // or, for programs new since then, from the kernel. false: the iterator failed, and
@@ -84,14 +55,17 @@ HoldersByProgram kept_holders(PassCache& kept, const KernelSnapshot& snapshot) {
 
 }  // namespace
 
-PassCache PassCache::load(bool with_holders, std::string& why_not) {
+PassCache PassCache::load(const SnapshotRequest& request, std::string& why_not) {
   PassCache kept;
   auto counters = ProgramCounterReader::load();
   if (counters)
     kept.counters = std::move(counters).value();
   else
     why_not = counters.error().message;
-  if (with_holders) kept.holders = HolderIterator::load();
+  if (request.holders) kept.holders = HolderIterator::load();
+  if (auto details = MapDetailsReader::load()) kept.map_details = std::move(details).value();
+  if (request.map_holders)
+    if (auto map_holders = MapHolderIterator::load()) kept.map_holders = std::move(map_holders).value();
   return kept;
 }
 
@@ -99,6 +73,8 @@ BpfObjectIds PassCache::ids() const {
   BpfObjectIds ids;
   if (counters) ids = counters->ids();
   if (holders) ids.programs.push_back(holders->program_id());
+  if (map_details) ids.programs.push_back(map_details->ids().programs.front());
+  if (map_holders) ids.programs.push_back(map_holders->ids().programs.front());
   return ids;
 }
 
@@ -107,14 +83,15 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
   KernelSnapshot snapshot;
   MemlockReader memlock;
   bool read_all = false;
-  if (request.all_programs && kept && kept->counters && before) {
+  const bool every_program = request.all_programs || request.map_users;
+  if (every_program && kept && kept->counters && before) {
     auto by_iterator = read_programs_by_iterator(*kept->counters, *before, snapshot, memlock);
     if (!by_iterator) return by_iterator.error();
     read_all = by_iterator.value();
     if (!read_all) snapshot.programs.clear();
   }
   std::vector<std::uint32_t> program_ids = request.program_ids;
-  if (request.all_programs && !read_all) {
+  if (every_program && !read_all) {
     auto ids = all_program_ids();
     if (!ids) return ids.error();
     program_ids = std::move(ids).value();
@@ -127,31 +104,24 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
     if (!prog.value()) continue;
     snapshot.programs.emplace(id, std::move(*prog.value()));
   }
-  std::set<std::uint32_t> referenced;  // maps the programs read here reference
-  for (const auto& [id, prog] : snapshot.programs) referenced.insert(prog.map_ids.begin(), prog.map_ids.end());
+  // The maps the requested programs reference (with map_users, the others were read
+  // only to know who else uses a map).
+  std::set<std::uint32_t> referenced;
+  auto reference = [&referenced](const ProgramInfo& prog) { referenced.insert(prog.map_ids.begin(), prog.map_ids.end()); };
+  if (request.all_programs) {
+    for (const auto& entry : snapshot.programs) reference(entry.second);
+  } else {
+    for (std::uint32_t id : request.program_ids)
+      if (auto it = snapshot.programs.find(id); it != snapshot.programs.end()) reference(it->second);
+  }
   // The counters were read just now; cpu % divides by the time between two of these.
   snapshot.taken = std::chrono::steady_clock::now();
-  std::set<std::uint32_t> map_ids(request.map_ids.begin(), request.map_ids.end());
-  map_ids.insert(referenced.begin(), referenced.end());
-  const MemlockById known = fixed_memlock().copy();
-  MemlockById fixed;
-  for (std::uint32_t id : map_ids) {
-    auto cached = known.find(id);
-    if (cached != known.end() && referenced.count(id)) {
-      snapshot.maps.emplace(id, MapInfo{id, cached->second});
-      fixed.insert(*cached);
-      continue;
-    }
-    auto map = read_map(id, memlock, cached != known.end() ? std::optional(cached->second) : std::nullopt);
-    if (!map) return map.error();
-    if (!map.value()) continue;
-    snapshot.maps.emplace(id, MapInfo{id, map.value()->memlock});
-    if (map.value()->fixed) fixed.emplace(id, map.value()->memlock);
-  }
-  fixed_memlock().replace(std::move(fixed));
+  if (auto maps = read_maps(request, referenced, snapshot, memlock, kept ? kept->map_details.get() : nullptr); !maps)
+    return maps.error();
   // After the enumeration: the holder scan may load a short-lived iterator program,
   // which must not be among the programs read above.
   if (request.holders) snapshot.holders = kept ? kept_holders(*kept, snapshot) : find_program_holders();
+  if (request.map_holders) snapshot.map_holders = find_map_holders(kept ? kept->map_holders.get() : nullptr);
   return snapshot;
 }
 

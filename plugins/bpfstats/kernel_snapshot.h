@@ -11,13 +11,16 @@
 
 #include "holder_cache.h"
 #include "holders.h"
+#include "map_details.h"
+#include "map_holders.h"
 #include "program_counters.h"
 #include "snapshot.h"
 
 namespace ig::bpfstats {
 
 // What a run that takes snapshot after snapshot of every program (--all with
-// --interval or --metrics) keeps from one pass to the next: bpfstats' own iterators,
+// --interval or --metrics) keeps from one pass to the next: bpfstats' own iterators
+// (program counters, holders, map details),
 // loaded once (each may be missing where it cannot load; snapshots then read the same
 // numbers the slower way), and the last holder scan (holder_cache.h says when it is
 // used again).
@@ -26,11 +29,13 @@ struct PassCache {
 
   std::unique_ptr<ProgramCounterReader> counters;
   std::unique_ptr<HolderIterator> holders;
+  std::unique_ptr<MapDetailsReader> map_details;
+  std::unique_ptr<MapHolderIterator> map_holders;
   HolderCache holder_cache{kHolderMaxAge};
 
-  // Load what loads here (the holder iterator only `with_holders`); `why_not` says
-  // why the counters iterator did not.
-  static PassCache load(bool with_holders, std::string& why_not);
+  // Load what loads here (the holder iterators only for the passes that find
+  // holders); `why_not` says why the counters iterator did not.
+  static PassCache load(const SnapshotRequest& request, std::string& why_not);
   // Their programs and maps: the bpfstats instance registers them as its own.
   BpfObjectIds ids() const;
 };

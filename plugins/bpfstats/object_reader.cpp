@@ -27,18 +27,47 @@ Error kernel_error(const std::string& what, int err) {
   return make_error(message);
 }
 
-Result<std::vector<std::uint32_t>> all_program_ids() {
+namespace {
+
+Result<std::vector<std::uint32_t>> all_ids(int (*next)(__u32, __u32*), const char* what) {
   std::vector<std::uint32_t> ids;
   for (std::uint32_t id = 0;;) {
-    int ret = bpf_prog_get_next_id(id, &id);
+    int ret = next(id, &id);
     if (ret == 0) {
       ids.push_back(id);
       continue;
     }
     int err = error_code(ret);
     if (err == ENOENT) return ids;
-    return kernel_error("cannot list BPF programs (bpf_prog_get_next_id)", err);
+    return kernel_error(what, err);
   }
+}
+
+// The maps in a map-of-maps' slots: a lookup from user space gives the inner map's id.
+std::vector<std::uint32_t> inner_maps(int fd, const MapInfo& outer) {
+  std::vector<std::uint32_t> ids;
+  std::uint32_t inner = 0;
+  if (outer.type == BPF_MAP_TYPE_ARRAY_OF_MAPS) {
+    for (std::uint32_t slot = 0; slot < outer.max_entries; ++slot)
+      if (bpf_map_lookup_elem(fd, &slot, &inner) == 0) ids.push_back(inner);
+    return ids;
+  }
+  std::vector<unsigned char> key(outer.key_size), next(outer.key_size);
+  for (void* at = nullptr; bpf_map_get_next_key(fd, at, next.data()) == 0; at = key.data()) {
+    key.swap(next);
+    if (bpf_map_lookup_elem(fd, key.data(), &inner) == 0) ids.push_back(inner);
+  }
+  return ids;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint32_t>> all_program_ids() {
+  return all_ids(bpf_prog_get_next_id, "cannot list BPF programs (bpf_prog_get_next_id)");
+}
+
+Result<std::vector<std::uint32_t>> all_map_ids() {
+  return all_ids(bpf_map_get_next_id, "cannot list BPF maps (bpf_map_get_next_id)");
 }
 
 // Map types whose memlock is set when the map is created and never changes, on every
@@ -59,6 +88,10 @@ bool memlock_is_fixed(std::uint64_t map_type) {
   }
 }
 
+bool is_map_of_maps(std::uint32_t map_type) {
+  return map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS || map_type == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
 MemlockReader::MemlockReader() : dir_(::open("/proc/self/fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
   text_.reserve(1024);
 }
@@ -67,7 +100,8 @@ MapMemory MemlockReader::map(int map_fd) {
   std::string_view text = fdinfo(map_fd);
   auto memlock = fdinfo_value(text, "memlock");
   auto type = fdinfo_value(text, "map_type");  // printed before memlock
-  return MapMemory{memlock.value_or(0), memlock && type && memlock_is_fixed(*type)};
+  return MapMemory{memlock.value_or(0), static_cast<std::uint32_t>(type.value_or(0)),
+                   memlock && type && memlock_is_fixed(*type) && !is_map_of_maps(*type)};
 }
 
 std::uint64_t MemlockReader::program(int prog_fd) { return fdinfo_value(fdinfo(prog_fd), "memlock").value_or(0); }
@@ -120,17 +154,34 @@ Result<std::optional<ProgramInfo>> read_program(std::uint32_t id, MemlockReader&
   return std::optional<ProgramInfo>(std::move(prog));
 }
 
-Result<std::optional<MapMemory>> read_map(std::uint32_t id, MemlockReader& memlock,
-                                          std::optional<std::uint64_t> known) {
+Result<std::optional<MapInfo>> read_map(std::uint32_t id, MemlockReader& memlock, const std::optional<MapMemory>& known,
+                                        bool with_info) {
   UniqueFd fd(bpf_map_get_fd_by_id(id));
   if (!fd) {
     int err = errno;
-    if (err == ENOENT) return std::optional<MapMemory>();
+    if (err == ENOENT) return std::optional<MapInfo>();
     return kernel_error("cannot open BPF map '" + std::to_string(id) + "'", err);
   }
-  if (known) return std::optional<MapMemory>(MapMemory{*known, true});
   // memlock: what the kernel charges for the map (mapMemory's help says what that covers).
-  return std::optional<MapMemory>(memlock.map(fd.get()));
+  MapMemory memory = known ? *known : memlock.map(fd.get());
+  MapInfo map;
+  map.id = id;
+  map.memlock = memory.memlock;
+  map.type = memory.type;
+  if (with_info || is_map_of_maps(map.type)) {
+    bpf_map_info info{};
+    __u32 len = sizeof(info);
+    if (int ret = bpf_obj_get_info_by_fd(fd.get(), &info, &len); ret != 0)
+      return kernel_error("cannot read BPF map '" + std::to_string(id) + "'", error_code(ret));
+    map.type = info.type;
+    map.name.assign(info.name, strnlen(info.name, sizeof(info.name)));
+    map.key_size = info.key_size;
+    map.value_size = info.value_size;
+    map.max_entries = info.max_entries;
+    map.flags = info.map_flags;
+  }
+  if (is_map_of_maps(map.type)) map.inner_map_ids = inner_maps(fd.get(), map);
+  return std::optional<MapInfo>(std::move(map));
 }
 
 }  // namespace ig::bpfstats

@@ -28,8 +28,12 @@ bool memlock_is_fixed(std::uint64_t map_type);
 
 struct MapMemory {
   std::uint64_t memlock = 0;
-  bool fixed = false;  // memlock_is_fixed(its type)
+  std::uint32_t type = 0;  // BPF_MAP_TYPE_*
+  bool fixed = false;      // memlock_is_fixed(type)
 };
+
+// Map-of-maps: their contents change, so they are read on every pass.
+bool is_map_of_maps(std::uint32_t map_type);
 
 // Memlock of a program or map, from /proc/self/fdinfo/FD. Each object is opened by
 // id, read and closed before the next, so the next one's fd is almost always the
@@ -58,9 +62,13 @@ class MemlockReader {
 // nullopt: the program went away before we could open it.
 Result<std::optional<ProgramInfo>> read_program(std::uint32_t id, MemlockReader& memlock);
 
-// nullopt: the map went away before we could open it. With `known` memlock, only
-// whether the map still exists is asked.
-Result<std::optional<MapMemory>> read_map(std::uint32_t id, MemlockReader& memlock,
-                                          std::optional<std::uint64_t> known);
+// nullopt: the map went away before we could open it. Its memlock and type, or with
+// `known` only whether it still exists; a map-of-maps' inner map ids; and
+// `with_info`, bpf_map_info's name, sizes and flags.
+Result<std::optional<MapInfo>> read_map(std::uint32_t id, MemlockReader& memlock, const std::optional<MapMemory>& known,
+                                        bool with_info);
+
+// Every map id on the system, ascending.
+Result<std::vector<std::uint32_t>> all_map_ids();
 
 }  // namespace ig::bpfstats

@@ -1,0 +1,35 @@
+/* bpfstats' light skeletons (build-aux/bpf_skeleton.py --light) behind a C
+ * interface: their generated headers are C that C++ refuses (conversions from
+ * void *), so light_skeletons.c alone includes them. A light skeleton loads in a
+ * couple of milliseconds because a loader program does the CO-RE relocations in
+ * the kernel (Linux 5.17+), which is what lets a one-shot afford an iterator. */
+#ifndef IG_BPFSTATS_LIGHT_SKELETONS_H
+#define IG_BPFSTATS_LIGHT_SKELETONS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One loaded and attached iterator. */
+struct bpfstats_light_iter {
+  void *skel;
+  void (*destroy)(void *skel);
+  int prog_fd;
+  int link_fd; /* bpf_iter_create() on it starts a pass */
+};
+
+/* The map details iterator (map_details.bpf.c), with the element-count kfunc
+ * (Linux 6.6+) or without. 0, or a negative errno with `it` left empty. */
+int bpfstats_map_details_load(struct bpfstats_light_iter *it, int with_kfunc);
+
+/* The map holder iterator (map_holders.bpf.c). 0, or a negative errno. */
+int bpfstats_map_holders_load(struct bpfstats_light_iter *it);
+
+/* Frees what `it` holds; accepts an empty one. */
+void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
