@@ -113,6 +113,20 @@ std::weak_ordering compare(const Row& a, const Row& b, Column column) {
     case Column::RecursionMisses: return order_of(a.recursion_misses, b.recursion_misses);
     case Column::VerifiedInsns: return order_of(a.verified_insns, b.verified_insns);
     case Column::ProgMemory: return order_of(a.prog_memory, b.prog_memory);
+    case Column::MapMemoryReal: return order_of(a.map_memory_real, b.map_memory_real);
+    case Column::MapMemoryShared: return order_of(a.map_memory_shared, b.map_memory_shared);
+    case Column::MapId: return order_of(a.map_id, b.map_id);
+    case Column::MapName: return order_of(a.map_name, b.map_name);
+    case Column::MapType: return order_of(a.map_type, b.map_type);
+    case Column::KeySize: return order_of(a.key_size, b.key_size);
+    case Column::ValueSize: return order_of(a.value_size, b.value_size);
+    case Column::Entries: return order_of(a.entries, b.entries);
+    case Column::MaxEntries: return order_of(a.max_entries, b.max_entries);
+    case Column::Fill: return order_of(a.fill, b.fill);
+    case Column::Preallocated: return order_of(a.preallocated, b.preallocated);
+    case Column::MapMemoryIdle: return order_of(a.map_memory_idle, b.map_memory_idle);
+    case Column::ProgIds: return order_of(a.prog_ids, b.prog_ids);
+    case Column::Total: return order_of(a.total, b.total);
   }
   return std::weak_ordering::equivalent;
 }
@@ -126,7 +140,7 @@ bool iequals(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
-                                const KernelSnapshot* before) {
+                                const KernelSnapshot* before, const MapUsers& users) {
   Row row;
   row.gadget_id = instance.id;
   row.gadget_name = instance.name;
@@ -142,12 +156,14 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   }
   if (seen.empty() && maps.empty()) return std::nullopt;
   count_maps(row, maps, now);
+  row.map_memory_real = real_memory(maps, now);
+  row.map_memory_shared = users.shared_memory(maps, instance.id, now);
   add_rates(row, now, before);
   return row;
 }
 
 Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
-                const KernelSnapshot* before) {
+                const KernelSnapshot* before, const MapUsers& users) {
   Row row;
   if (owner) {
     row.gadget_id = owner->id;
@@ -162,10 +178,24 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   add_program(row, prog, before);
   // The maps of one program: a handful, each listed once by the kernel (made unique
   // here anyway, as the instance rows' set would).
-  std::vector<std::uint32_t> ids = prog.map_ids;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::set<std::uint32_t> ids(prog.map_ids.begin(), prog.map_ids.end());
   count_maps(row, ids, now);
+  row.map_memory_real = real_memory(ids, now);
+  row.map_memory_shared = users.shared_memory(ids, users.user_of_program(prog.id), now);
+  add_rates(row, now, before);
+  return row;
+}
+
+Row total_row(const KernelSnapshot& now, const std::set<std::uint32_t>& programs,
+              const std::set<std::uint32_t>& maps, const KernelSnapshot* before, const MapUsers& users) {
+  Row row;
+  row.total = true;
+  for (std::uint32_t id : programs)
+    if (auto it = now.programs.find(id); it != now.programs.end()) add_program(row, it->second, before);
+  count_maps(row, maps, now);
+  row.map_memory_real = real_memory(maps, now);
+  for (std::uint32_t id : maps)
+    if (auto it = now.maps.find(id); it != now.maps.end() && users.shared(id)) row.map_memory_shared += it->second.memlock;
   add_rates(row, now, before);
   return row;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <ig/result.h>
 
 #include "columns.h"
+#include "map_memory.h"
 #include "snapshot.h"
 
 namespace ig::bpfstats {
@@ -40,6 +42,21 @@ struct Row {
   std::uint64_t recursion_misses = 0;
   std::uint64_t verified_insns = 0;
   std::uint64_t prog_memory = 0;  // bytes: memlock plus JIT image, over distinct programs
+  std::optional<std::uint64_t> map_memory_real;  // map_memory.h; nullopt: the kernel cannot tell
+  std::uint64_t map_memory_shared = 0;  // of map_memory, in maps another user also uses
+  // A map row (--maps):
+  std::uint32_t map_id = 0;
+  std::string map_name;
+  std::string map_type;
+  std::uint32_t key_size = 0;
+  std::uint32_t value_size = 0;
+  std::optional<std::uint64_t> entries;  // summed over a total row's maps
+  std::uint64_t max_entries = 0;
+  std::optional<double> fill;  // entries as % of max_entries
+  bool preallocated = false;
+  std::optional<std::uint64_t> map_memory_idle;  // held for the empty slots of a preallocated hash map
+  std::vector<std::uint32_t> prog_ids;  // the programs that use the map
+  bool total = false;  // --total's last row
 };
 
 struct SortOrder {
@@ -52,14 +69,20 @@ struct SortOrder {
 // it is newer than `before`), and cpu is that growth over the time between the two.
 //
 // One instance: its programs' counters summed, its distinct maps (registered or
-// referenced by its programs) counted once. Nothing when none of its objects is in
+// referenced by its programs) counted once. `users` says who else uses them. Nothing when none of its objects is in
 // `now` (it owns none, or they went).
 std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
-                                const KernelSnapshot* before);
+                                const KernelSnapshot* before, const MapUsers& users);
 // One program, with the maps it references. `owner` is the instance it belongs to;
 // without one, the row names the program's holders instead.
 Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
-                const KernelSnapshot* before);
+                const KernelSnapshot* before, const MapUsers& users);
+
+// --total's row over `programs` and `maps`, each counted once: counters and program
+// figures summed over the programs; mapCount, mapMemory and mapMemoryReal over the
+// maps, and mapMemoryShared over those of them that more than one user uses.
+Row total_row(const KernelSnapshot& now, const std::set<std::uint32_t>& programs,
+              const std::set<std::uint32_t>& maps, const KernelSnapshot* before, const MapUsers& users);
 
 // "-runtime", "mapCount", ...: a column name (any case), '-' prefix for descending.
 Result<SortOrder> parse_sort(std::string_view spec);

@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 namespace ig::bpfstats {
 namespace {
@@ -41,17 +43,59 @@ Result<bool> parse_annotations(const std::string& text) {
   return collect;
 }
 
+// The view's name as the user chose it, for errors.
+std::string_view view_flag(ViewKind kind) {
+  switch (kind) {
+    case ViewKind::Instances: return "the per-instance view";
+    case ViewKind::Programs: return "--all";
+    case ViewKind::Maps: return "--maps";
+  }
+  return "";
+}
+
+Result<ViewSpec> parse_view(const Params& params) {
+  ViewSpec view;
+  const bool all = params.get_bool("all"), maps = params.get_bool("maps");
+  if (all && maps)
+    return make_error("'--all' and '--maps' are two views, one row per program or one per map; choose one");
+  view.kind = maps ? ViewKind::Maps : all ? ViewKind::Programs : ViewKind::Instances;
+  view.gadgets_only = params.get_bool("gadgets-only");
+  view.with_instances = params.get_bool("instances");
+  if (maps && view.with_instances)
+    return make_error("'--instances' has no meaning with '--maps': it adds instance rows to '--all'; "
+                      "valid with --all, or drop it");
+  if (maps && view.gadgets_only)
+    return make_error("'--gadgets-only' has no meaning with '--maps': it keeps ig's programs in '--all'; "
+                      "valid with --all, or drop it (--maps rows name their instance in gadgetName)");
+  return view;
+}
+
+// --sort, which must name a column of the view; without it, the view's order.
+Result<SortOrder> parse_view_sort(const Params& params, const View& view, ViewKind kind) {
+  if (!params.has("sort")) return view.default_sort();
+  auto sort = parse_sort(params.get_string("sort"));
+  if (!sort) return sort.error();
+  const auto columns = view.columns();
+  if (std::find(columns.begin(), columns.end(), sort->column) != columns.end()) return sort;
+  std::string valid;
+  for (Column c : columns) valid += (valid.empty() ? "" : ",") + std::string(column_name(c));
+  return make_error("column '" + std::string(column_name(sort->column)) + "' for '--sort' is not a column of " +
+                    std::string(view_flag(kind)) + "; valid columns: " + valid +
+                    " ('-' prefix for descending)");
+}
+
 }  // namespace
 
 Result<Config> parse_config(const Params& params) {
   Config config;
-  config.view.kind = params.get_bool("all") ? ViewKind::Programs : ViewKind::Instances;
-  config.view.gadgets_only = params.get_bool("gadgets-only");
-  config.view.with_instances = params.get_bool("instances");
+  auto view = parse_view(params);
+  if (!view) return view.error();
+  config.view = view.value();
 
-  auto sort = parse_sort(params.has("sort") ? params.get_string("sort") : "-runtime");
+  auto sort = parse_view_sort(params, *make_view(config.view), config.view.kind);
   if (!sort) return sort.error();
   config.sort = sort.value();
+  config.total = params.get_bool("total");
 
   bool metrics = params.get_bool("metrics");
   if (params.has("annotate")) {
@@ -66,6 +110,9 @@ Result<Config> parse_config(const Params& params) {
       return make_error("invalid value '" + name + "' for '--otel-metrics-name': bpfstats has one data source, "
                         "'bpfstats'; use --otel-metrics-name bpfstats:NAME");
   }
+
+  if (metrics && config.total)
+    return make_error("'--total' has no meaning with '--metrics': a collector publishes series, not rows; drop one");
 
   // --interval defaults to empty, so has() tells "given" from "not given".
   // A collector runs until stopped; without --interval it publishes every second.

@@ -35,6 +35,7 @@ struct Config {
   RunMode mode = RunMode::OneShot;
   std::chrono::nanoseconds interval = kDefaultInterval;
   std::uint64_t count = 1;  // passes before the run finishes; 0: until stopped
+  bool total = false;       // --total: a last row summing the view
 };
 
 Result<Config> parse_config(const Params& params);

@@ -93,6 +93,48 @@ Description describe() {
        "(its instructions and bookkeeping, bpftool's bytes_memlock) plus its JIT image (bytes_jited), summed "
        "over an instance's programs",
        true},
+      {Column::MapMemoryReal, FieldType::U64, IG_BPFSTATS_MEMBER(map_memory_real),
+       "bytes the maps really hold in kernel memory, each kernel object counted once: every distinct map at "
+       "its memlock (on Linux 6.4+ the kernel's own accounting of what a map allocates: preallocated maps at "
+       "full size, the others by use; before 6.4 the maximum size), plus the inner maps of map-of-maps, plus "
+       "the perf ring buffers of perf event arrays. The buffers are read by bpfstats' map iterator from each "
+       "slot's perf event: a buffer exists while a process has it mmapped, and counts with its control page "
+       "and aux pages, once however many events share it. '-' (null in JSON) where the kernel cannot tell: a "
+       "perf event array's buffers where the map iterator cannot load (before Linux 5.17, or without BTF)",
+       true},
+      {Column::MapMemoryShared, FieldType::U64, IG_BPFSTATS_MEMBER(map_memory_shared),
+       "of mapMemory, the bytes in maps that another ig instance or another tool's program also uses, which "
+       "removing the row's instance or program would not free (programs held by the same processes count as "
+       "one tool; in --maps, the whole map when more than one uses it)",
+       true},
+      {Column::MapId, FieldType::U32, IG_BPFSTATS_MEMBER(map_id), "(--maps) kernel id of the BPF map", true},
+      {Column::MapName, FieldType::String, IG_BPFSTATS_MEMBER(map_name),
+       "(--maps) the map's name as the kernel keeps it (15 characters, not unique)", true},
+      {Column::MapType, FieldType::String, IG_BPFSTATS_MEMBER(map_type), "(--maps) map type (hash, array, ...)",
+       true, 16},
+      {Column::KeySize, FieldType::U32, IG_BPFSTATS_MEMBER(key_size), "(--maps) bytes per key", true},
+      {Column::ValueSize, FieldType::U32, IG_BPFSTATS_MEMBER(value_size), "(--maps) bytes per value", true},
+      {Column::Entries, FieldType::U64, IG_BPFSTATS_MEMBER(entries),
+       "(--maps) elements the map holds now: hash maps through the bpf_map_sum_elem_count kfunc in bpfstats' "
+       "map iterator (Linux 6.6+), program, perf event, cgroup and map-of-map arrays their filled slots, LPM "
+       "tries, queues and stacks their own counts, arrays maxEntries; '-' (null in JSON) where the kernel "
+       "cannot tell",
+       true},
+      {Column::MaxEntries, FieldType::U64, IG_BPFSTATS_MEMBER(max_entries), "(--maps) the map's max_entries", true},
+      {Column::Fill, FieldType::F64, IG_BPFSTATS_MEMBER(fill), "(--maps) entries as a percentage of maxEntries",
+       true},
+      {Column::Preallocated, FieldType::Bool, IG_BPFSTATS_MEMBER(preallocated),
+       "(--maps) true when creating the map allocated all of it (arrays, hash maps without BPF_F_NO_PREALLOC, "
+       "LRU maps, ring buffers, ...), so its memlock does not follow what it holds",
+       true},
+      {Column::MapMemoryIdle, FieldType::U64, IG_BPFSTATS_MEMBER(map_memory_idle),
+       "(--maps) of a preallocated hash map's memlock, the part held for its empty slots, memlock × "
+       "(maxEntries − entries) / maxEntries: what right-sizing it would free; 0 for other maps",
+       true},
+      {Column::ProgIds, FieldType::String, IG_BPFSTATS_MEMBER(prog_ids),
+       "(--maps) ids of the programs that use the map, comma-separated", true, 12},
+      {Column::Total, FieldType::Bool, IG_BPFSTATS_MEMBER(total),
+       "true on --total's last row, which sums the view with every program and map counted once", true},
   };
 
 #undef IG_BPFSTATS_MEMBER
@@ -113,7 +155,18 @@ Description describe() {
        "over the interval; without it (and without --count) sample once for 1s, print, and exit"},
       {"count", ParamType::Uint, "",
        "stop after N snapshots (0: until Ctrl-C); implies --interval 1s when that is not given"},
-      {"sort", ParamType::String, "-runtime", "order rows by this column, '-' prefix for descending"},
+      {"maps", ParamType::Bool, "false",
+       "one row per BPF map on the system instead of one per instance: its type, sizes, entries, fill, "
+       "memory (mapMemory, mapMemoryReal, mapMemoryIdle), owning instance or holders, and the programs that use "
+       "it. Its columns are hidden from the default set: name them with --fields, e.g. --fields "
+       "mapID,mapName,mapType,entries,maxEntries,fill,mapMemory,mapMemoryReal,mapMemoryIdle,gadgetName,comms,progIDs"},
+      {"total", ParamType::Bool, "false",
+       "add a last row that sums the view, every program and map counted once (system-wide with --all or "
+       "--maps), so it matches what the kernel holds"},
+      // Empty by default, so each view can have its own.
+      {"sort", ParamType::String, "",
+       "order rows by one of the view's columns, '-' prefix for descending (default -runtime; with --maps "
+       "-mapMemory)"},
       {"metrics", ParamType::Bool, "false",
        "collector: publish runtime_total, runcount_total (counters), mapMemory, mapCount (gauges) to the "
        "daemon's Prometheus endpoint every --interval (default 1s) instead of printing rows; per instance, or "

@@ -11,7 +11,7 @@ class IntervalRunner final : public Runner {
  public:
   IntervalRunner(RunEnv env, std::unique_ptr<View> view, const Config& config)
       : kernel_(env.kernel),
-        rows_(env, std::move(view), config.sort),
+        rows_(env, std::move(view), config.sort, config.total),
         finisher_(env.ctx, config.count),
         interval_(config.interval) {}
 

@@ -15,7 +15,7 @@ constexpr std::string_view kSampledNote =
 class OneShotRunner final : public Runner {
  public:
   OneShotRunner(RunEnv env, std::unique_ptr<View> view, const Config& config, bool stats_were_on)
-      : rows_(env, std::move(view), config.sort),
+      : rows_(env, std::move(view), config.sort, config.total),
         finisher_(env.ctx, 1),
         sample_(config.interval),
         stats_were_on_(stats_were_on) {}
@@ -23,7 +23,7 @@ class OneShotRunner final : public Runner {
   // No SnapshotSource::expect_repeated(): loading iterators costs more than it saves
   // on one pass.
   Result<void> start() override {
-    if (!stats_were_on_) return rows_.repeat(sample_, finisher_, kSampledNote);
+    if (!stats_were_on_ && rows_.view().counts_runs()) return rows_.repeat(sample_, finisher_, kSampledNote);
     finisher_.run([this] { return rows_.emit(); });
     return {};
   }

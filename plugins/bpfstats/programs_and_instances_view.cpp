@@ -2,6 +2,9 @@
 // so a client such as `ig top` gets both the per-instance figures (distinct maps,
 // registered maps no program uses) and the programs behind them in one batch, from
 // one kernel pass.
+#include <set>
+#include <string>
+
 #include "view.h"
 
 namespace ig::bpfstats {
@@ -17,6 +20,7 @@ class ProgramsAndInstancesView final : public View {
     SnapshotRequest ours = instances_->plan(registry);
     if (!request.all_programs) request.program_ids = std::move(ours.program_ids);
     request.map_ids = std::move(ours.map_ids);
+    request.map_users = request.map_users || ours.map_users;
     return request;
   }
 
@@ -29,6 +33,31 @@ class ProgramsAndInstancesView final : public View {
   }
 
   std::string_view row_per() const override { return "program and one per instance"; }
+
+  std::span<const Column> columns() const override { return program_columns(); }
+
+  // Every program shown, the maps they use and the maps the instances shown
+  // registered, each once.
+  Row total(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry, const KernelSnapshot* before,
+            const std::vector<Row>& rows) const override {
+    std::set<std::uint32_t> programs, maps;
+    std::set<std::string> instances;
+    for (const Row& row : rows) {
+      if (row.prog_id == 0) {
+        instances.insert(row.gadget_id);
+        continue;
+      }
+      auto prog = now.programs.find(row.prog_id);
+      if (prog == now.programs.end()) continue;
+      programs.insert(row.prog_id);
+      maps.insert(prog->second.map_ids.begin(), prog->second.map_ids.end());
+    }
+    for (const RegisteredInstance& instance : registry)
+      if (instances.count(instance.id)) maps.insert(instance.objects.maps.begin(), instance.objects.maps.end());
+    Row row = total_row(now, programs, maps, before, MapUsers(now, registry));
+    row.prog_name = "TOTAL";
+    return row;
+  }
 
  private:
   std::unique_ptr<View> programs_;

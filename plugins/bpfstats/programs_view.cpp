@@ -1,5 +1,6 @@
 // --all: one row per program the kernel holds, ours with their instance's columns,
 // other tools' with the processes that hold them. --gadgets-only keeps only ours.
+#include <set>
 #include <unordered_map>
 
 #include "view.h"
@@ -20,6 +21,7 @@ class ProgramsView final : public View {
     }
     // A program row counts only the maps its program references: no registered maps.
     request.program_ids = registered_programs(registry);
+    request.map_users = true;  // mapMemoryShared: do other tools' programs use them?
     return request;
   }
 
@@ -28,17 +30,34 @@ class ProgramsView final : public View {
     std::unordered_map<std::uint32_t, const RegisteredInstance*> owner;
     for (const RegisteredInstance& instance : registry)
       for (std::uint32_t id : instance.objects.programs) owner.emplace(id, &instance);
+    MapUsers users(now, registry);
     std::vector<Row> rows;
     for (const auto& [id, prog] : now.programs) {
       auto it = owner.find(id);
       const RegisteredInstance* instance = it == owner.end() ? nullptr : it->second;
       if (gadgets_only_ && !instance) continue;
-      rows.push_back(program_row(now, prog, instance, before));
+      rows.push_back(program_row(now, prog, instance, before, users));
     }
     return rows;
   }
 
   std::string_view row_per() const override { return "program"; }
+
+  std::span<const Column> columns() const override { return program_columns(); }
+
+  Row total(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry, const KernelSnapshot* before,
+            const std::vector<Row>& rows) const override {
+    std::set<std::uint32_t> programs, maps;
+    for (const Row& row : rows) {
+      auto prog = now.programs.find(row.prog_id);
+      if (prog == now.programs.end()) continue;
+      programs.insert(row.prog_id);
+      maps.insert(prog->second.map_ids.begin(), prog->second.map_ids.end());
+    }
+    Row row = total_row(now, programs, maps, before, MapUsers(now, registry));
+    row.prog_name = "TOTAL";
+    return row;
+  }
 
  private:
   bool gadgets_only_;

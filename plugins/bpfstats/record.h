@@ -1,6 +1,7 @@
 // The fixed-size record bpfstats emits, one per row, and its schema.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <ig/schema.h>
@@ -24,8 +25,15 @@ struct Record {
   std::uint64_t recursion_misses;
   std::uint64_t verified_insns;
   std::uint64_t prog_memory;
+  std::uint64_t map_memory_shared;
+  std::uint64_t max_entries;
   std::uint32_t prog_id;
   std::uint32_t map_count;
+  std::uint32_t map_id;
+  std::uint32_t key_size;
+  std::uint32_t value_size;
+  bool preallocated;
+  bool total;
   char gadget_id[33];  // all 32 hex characters: JSON consumers need the full id
   char gadget_name[33];
   char gadget_image[33];
@@ -33,9 +41,21 @@ struct Record {
   char prog_type[32];
   char pids[64];
   char comms[128];
+  char map_name[16];
+  char map_type[32];
+  char prog_ids[64];
+  // Values the kernel may not be able to give, last and in this order: the host shows
+  // a field that a record does not reach as unknown ('-' in columns, null in JSON), so
+  // a record that stops before one of them leaves it and those after it unknown.
+  std::uint64_t map_memory_real;
+  std::uint64_t entries;
+  double fill;
+  std::uint64_t map_memory_idle;
 };
 
 Record to_record(const Row& row);
+// The bytes of to_record(row) to emit: up to the first value the row does not know.
+std::size_t known_size(const Row& row);
 
 // Name, parameters and columns, with the help text `ig run bpfstats --help` shows.
 Description describe();

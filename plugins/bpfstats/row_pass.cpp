@@ -22,12 +22,13 @@ Result<void> RowPass::emit(std::string_view note) {
   if (!note.empty()) env_.ctx.log(LogLevel::Info, note);
   std::vector<Row> rows = view_->rows(now.value(), registry, before);
   sort_rows(rows, sort_);
+  if (total_) rows.push_back(view_->total(now.value(), registry, before, rows));
   ++batches_;
   for (const Row& row : rows) {
     Record record = to_record(row);
     record.batch = batches_;
     record.batch_rows = static_cast<std::uint32_t>(rows.size());
-    env_.ctx.emit(&record, sizeof(record));
+    env_.ctx.emit(&record, known_size(row));
   }
   if (rows.empty() && !view_->empty_note().empty() && !told_empty_) {
     env_.ctx.log(LogLevel::Info, view_->empty_note());

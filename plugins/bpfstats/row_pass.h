@@ -19,8 +19,9 @@ namespace ig::bpfstats {
 
 class RowPass {
  public:
-  RowPass(RunEnv env, std::unique_ptr<View> view, SortOrder sort)
-      : env_(env), view_(std::move(view)), sort_(sort) {}
+  // `total`: end every batch with the view's --total row.
+  RowPass(RunEnv env, std::unique_ptr<View> view, SortOrder sort, bool total)
+      : env_(env), view_(std::move(view)), sort_(sort), total_(total) {}
 
   const View& view() const { return *view_; }
 
@@ -40,6 +41,7 @@ class RowPass {
   RunEnv env_;
   std::unique_ptr<View> view_;
   SortOrder sort_;
+  bool total_;
   std::optional<KernelSnapshot> previous_;
   bool told_empty_ = false;
   std::uint64_t batches_ = 0;  // emitted so far, empty ones included

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace ig::bpfstats {
 enum class ViewKind : std::uint8_t {
   Instances,  // one row per instance that owns BPF objects
   Programs,   // --all: one row per program the kernel holds
+  Maps,       // --maps: one row per map the kernel holds
 };
 
 // The view the parameters chose.
@@ -41,6 +43,17 @@ class View {
   virtual std::string_view row_per() const = 0;
   // Said once when a batch has no rows; empty when an empty batch needs no word.
   virtual std::string_view empty_note() const { return {}; }
+  // The columns its rows fill, which --sort may name.
+  virtual std::span<const Column> columns() const = 0;
+  // Whether its rows show run counters, which a one-shot must sample for while stats
+  // were off.
+  virtual bool counts_runs() const { return true; }
+  // The order when --sort is not given.
+  virtual SortOrder default_sort() const { return SortOrder{Column::Runtime, true}; }
+  // --total: one row over the objects of `rows` (built from `now`), each kernel
+  // object counted once however many rows share it.
+  virtual Row total(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry,
+                    const KernelSnapshot* before, const std::vector<Row>& rows) const = 0;
 };
 
 std::unique_ptr<View> make_view(const ViewSpec& spec);
@@ -49,6 +62,10 @@ std::unique_ptr<View> make_view(const ViewSpec& spec);
 std::unique_ptr<View> make_instances_view();
 std::unique_ptr<View> make_programs_view(bool gadgets_only);
 std::unique_ptr<View> make_programs_and_instances_view(bool gadgets_only);
+std::unique_ptr<View> make_maps_view();
+
+// The columns of the per-instance and per-program views.
+std::span<const Column> program_columns();
 
 // Every program id the registry lists, in its order: what a view of our own
 // instances reads.

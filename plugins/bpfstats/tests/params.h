@@ -10,9 +10,10 @@
 namespace ig::bpfstats::testing {
 
 inline Params params(const std::map<std::string, std::string>& given) {
-  std::map<std::string, std::string> values = {{"all", "false"},      {"gadgets-only", "false"}, {"instances", "false"},
-                                               {"interval", ""},       {"count", ""},             {"sort", "-runtime"},
-                                               {"metrics", "false"},   {"annotate", ""},          {"otel-metrics-name", ""}};
+  std::map<std::string, std::string> values = {{"all", "false"},    {"gadgets-only", "false"}, {"instances", "false"},
+                                               {"maps", "false"},   {"total", "false"},        {"interval", ""},
+                                               {"count", ""},       {"sort", ""},              {"metrics", "false"},
+                                               {"annotate", ""},    {"otel-metrics-name", ""}};
   for (const auto& [k, v] : given) values[k] = v;
   return Params(values);
 }

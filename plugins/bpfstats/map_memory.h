@@ -1,0 +1,48 @@
+// What maps hold beyond IG's mapMemory, and who shares them; no kernel access.
+//
+// mapMemoryReal of a set of maps counts each kernel object once: every distinct map
+// (those of the set and the inner maps of its map-of-maps) at its memlock, plus every
+// distinct perf ring buffer its perf event arrays' events write to.
+//
+// A map's users are the ig instances that registered it or whose programs use it,
+// and the other programs that use it, grouped by the processes that hold them when
+// the snapshot names holders (one tool), else each program on its own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <ig/host_access.h>
+
+#include "snapshot.h"
+
+namespace ig::bpfstats {
+
+// nullopt when a perf event array among them has buffers the snapshot could not read.
+std::optional<std::uint64_t> real_memory(const std::set<std::uint32_t>& maps, const KernelSnapshot& now);
+
+class MapUsers {
+ public:
+  MapUsers(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry);
+
+  // The user a program stands for: its instance's id, else its holders, else itself.
+  std::string user_of_program(std::uint32_t prog_id) const;
+  // The memlock of those of `maps` that some user other than `self` also uses.
+  std::uint64_t shared_memory(const std::set<std::uint32_t>& maps, const std::string& self,
+                              const KernelSnapshot& now) const;
+  // More than one user.
+  bool shared(std::uint32_t map_id) const;
+  // The programs that use the map, ascending.
+  std::vector<std::uint32_t> programs_using(std::uint32_t map_id) const;
+
+ private:
+  std::unordered_map<std::uint32_t, std::string> program_user_;
+  std::unordered_map<std::uint32_t, std::set<std::string>> users_;           // by map id
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> programs_;  // by map id
+};
+
+}  // namespace ig::bpfstats
