@@ -322,7 +322,7 @@ def check_warm_all(sandbox, bpftrace_pid):
         by_prog.setdefault(row["progID"], []).append(row)
 
     own = {i: seen for i, seen in by_prog.items() if seen[0]["gadgetName"] == "bst_stats"}
-    expect({seen[0]["progName"] for seen in own.values()} == {"bpfstats_progs", "bpfstats_pids"},
+    expect({seen[0]["progName"] for seen in own.values()} == {"bpfstats_progs", "bpfstats_pids", "bpfstats_maps"},
            f"bpfstats' own iterators are not rows of its instance: {[s[0] for s in own.values()]}")
     for i, seen in own.items():
         expect(all(r["gadgetImage"] == "bpfstats" and r["pids"] == "" for r in seen), f"own program {i}: {seen[0]}")
