@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 from kernel_test import Failure, KernelView, Sandbox, expect, which
+from truth_maps import check_hash_fill, check_real_memory, check_shared_and_totals
 
 SKIP = 77
 PERF_PAGES = 8  # pages per CPU of the loader's perf buffer
@@ -166,6 +167,9 @@ def run():
         check_program_figures(sandbox, objects)
         check_instance_figures(sandbox)
         check_rates(sandbox, objects)
+        check_hash_fill(sandbox, objects)
+        check_real_memory(sandbox, objects)
+        check_shared_and_totals(sandbox)
     finally:
         if objects:
             objects.close()
