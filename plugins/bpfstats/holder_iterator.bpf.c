@@ -1,6 +1,7 @@
-// Which processes hold a BPF program, in one read(): a task_file iterator (Linux 5.8+)
-// visits every fd of every process and writes {tgid, program id} for each program fd
-// and each link fd (Linux 5.7+ links).
+// Which processes hold a BPF program or map, in one read(): a task_file iterator
+// (Linux 5.8+) visits every fd of every process and writes {tgid, program id} for
+// each program fd and each link fd (Linux 5.7+ links), and {tgid, map id} for each
+// map fd ("anon_inode:bpf-map").
 //
 // A program or link fd is an anonymous inode (its superblock is anon_inodefs') whose
 // dentry is named "bpf-prog" or "bpf_link": the names /proc shows as
@@ -26,7 +27,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 // The first 8 bytes of a dentry name as one number ("bpf-prog" and "bpf_link" fill
-// them exactly; the 9th byte must be their NUL). clang folds word("...") to a
+// them exactly, and the 9th byte must be their NUL; "bpf-map" and its NUL fill them). clang folds word("...") to a
 // constant, so no string reaches the object (a string would cost it a .rodata map).
 static __always_inline __u64 word(const char *name)
 {
@@ -53,6 +54,14 @@ int bpfstats_pids(struct bpf_iter__task_file *ctx)
 	if (bpf_probe_read_kernel(name, sizeof(name), file->f_path.dentry->d_name.name))
 		return 0;
 	head = word(name);
+	if (head == word("bpf-map")) {  // 7 characters: its NUL is the word's last byte
+		r.map_id = BPF_CORE_READ((struct bpf_map *)file->private_data, id);
+		if (!r.map_id)
+			return 0;
+		r.tgid = task->tgid;
+		bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+		return 0;
+	}
 	if (name[8] != '\0')
 		return 0;
 	if (head == word("bpf-prog"))

@@ -38,7 +38,7 @@ std::unique_ptr<HolderIterator> HolderIterator::load_once() {
 
 int HolderIterator::read(std::vector<holder_record>& out) const { return read_iterator_records(link_.get(), out); }
 
-bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept) {
+bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept, HeldObject what) {
   std::unique_ptr<HolderIterator> fresh;
   if (!kept) {
     fresh = HolderIterator::load();
@@ -47,7 +47,7 @@ bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kep
   std::vector<holder_record> pairs;
   std::optional<PidsByProgram> pids;
   if (kept && kept->read(pairs) == 0)
-    pids = pids_from_iterator(pairs, kept->program_id(), static_cast<std::uint32_t>(::getpid()), !fresh);
+    pids = pids_from_iterator(pairs, kept->program_id(), static_cast<std::uint32_t>(::getpid()), !fresh, what);
   if (!pids) {
     iterator_unusable.store(true, std::memory_order_relaxed);
     return false;

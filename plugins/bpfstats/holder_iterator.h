@@ -39,9 +39,10 @@ class HolderIterator {
   std::uint32_t program_id_ = 0;
 };
 
-// Holders by program id through the iterator, `kept` or one loaded for this scan;
-// false when it cannot run here (then `out` is untouched). A kept iterator lists its
-// holder (us) like any other program's.
-bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept = nullptr);
+// Holders by program id (or by map id) through the iterator, `kept` or one loaded
+// for this scan; false when it cannot run here (then `out` is untouched). A kept
+// iterator lists its holder (us) like any other program's.
+bool find_program_holders_by_iterator(HoldersByProgram& out, HolderIterator* kept = nullptr,
+                                      HeldObject what = HeldObject::Program);
 
 }  // namespace ig::bpfstats

@@ -30,16 +30,17 @@ std::string read_comm(int proc_fd, std::uint32_t pid) {
 }
 
 std::optional<PidsByProgram> pids_from_iterator(const std::vector<holder_record>& pairs, std::uint32_t own_program,
-                                                std::uint32_t self_pid, bool list_own) {
+                                                std::uint32_t self_pid, bool list_own, HeldObject what) {
   bool saw_self = false;
   PidsByProgram pids_by_prog;
   for (const holder_record& pair : pairs) {
-    if (pair.prog_id == own_program) {
+    if (pair.prog_id && pair.prog_id == own_program) {
       if (pair.tgid != self_pid) return std::nullopt;
       saw_self = true;
       if (!list_own) continue;
     }
-    pids_by_prog[pair.prog_id].insert(pair.tgid);
+    const std::uint32_t id = what == HeldObject::Program ? pair.prog_id : pair.map_id;
+    if (id) pids_by_prog[id].insert(pair.tgid);
   }
   if (!saw_self) return std::nullopt;
   return pids_by_prog;

@@ -18,8 +18,12 @@
 
 namespace ig::bpfstats {
 
+// Pids (or holders) by program id, or by map id for map holders.
 using PidsByProgram = std::map<std::uint32_t, std::set<std::uint32_t>>;
 using HoldersByProgram = std::map<std::uint32_t, std::vector<Holder>>;
+
+// What a holder scan looks for: fds of programs (and links to them), or fds of maps.
+enum class HeldObject : std::uint8_t { Program, Map };
 
 // A process's comm; empty when the process is gone.
 using CommReader = std::function<std::string(std::uint32_t pid)>;
@@ -35,8 +39,10 @@ std::string read_comm(int proc_fd, std::uint32_t pid);
 // namespace, while /proc (and the user) see those of ours: the pairs of the
 // iterator's own program (`own_program`, held by us alone) must name `self_pid`.
 // `list_own`: keep that program's pair, as a kept iterator is a program like others
-// (a fresh one is gone before its holders are shown).
+// (a fresh one is gone before its holders are shown). With HeldObject::Map, the
+// pairs kept are the map fds', by map id.
 std::optional<PidsByProgram> pids_from_iterator(const std::vector<holder_record>& pairs, std::uint32_t own_program,
-                                                std::uint32_t self_pid, bool list_own);
+                                                std::uint32_t self_pid, bool list_own,
+                                                HeldObject what = HeldObject::Program);
 
 }  // namespace ig::bpfstats

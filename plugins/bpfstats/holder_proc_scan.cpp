@@ -37,18 +37,21 @@ bool is_number(const char* name) {
   return true;
 }
 
-// Program fds and link fds are the anon inodes whose fdinfo names a prog_id.
-bool may_hold_program(int fd_dir, const char* name) {
+// Program fds and link fds are the anon inodes whose fdinfo names a prog_id; map
+// fds those whose fdinfo names a map_id.
+bool may_hold(int fd_dir, const char* name, HeldObject what) {
   char target[64];
   ssize_t n = ::readlinkat(fd_dir, name, target, sizeof(target) - 1);
   if (n <= 0) return false;
   std::string_view link(target, static_cast<std::size_t>(n));
+  if (what == HeldObject::Map) return link == "anon_inode:bpf-map";
   return link == "anon_inode:bpf-prog" || link == "anon_inode:bpf_link";
 }
 
 }  // namespace
 
-HoldersByProgram find_program_holders_in_proc(const std::string& proc_root) {
+HoldersByProgram find_program_holders_in_proc(const std::string& proc_root, HeldObject what) {
+  const char* key = what == HeldObject::Map ? "map_id" : "prog_id";
   UniqueFd proc(::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!proc) return {};
   DirPtr pids = open_dir(proc.get(), ".");
@@ -64,12 +67,12 @@ HoldersByProgram find_program_holders_in_proc(const std::string& proc_root) {
     const int fd_dir = ::dirfd(fds.get());
     UniqueFd fdinfo_dir;  // PID/fdinfo, opened at the first BPF fd: most processes have none
     while (dirent* fd_entry = ::readdir(fds.get())) {
-      if (!is_number(fd_entry->d_name) || !may_hold_program(fd_dir, fd_entry->d_name)) continue;
+      if (!is_number(fd_entry->d_name) || !may_hold(fd_dir, fd_entry->d_name, what)) continue;
       if (!fdinfo_dir) {
         fdinfo_dir = UniqueFd(::openat(proc.get(), (pid + "/fdinfo").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!fdinfo_dir) break;
       }
-      if (auto prog_id = read_fdinfo_value(fdinfo_dir.get(), fd_entry->d_name, "prog_id");
+      if (auto prog_id = read_fdinfo_value(fdinfo_dir.get(), fd_entry->d_name, key);
           prog_id && *prog_id <= UINT32_MAX)
         pids_by_prog[static_cast<std::uint32_t>(*prog_id)].insert(pid_number);
     }

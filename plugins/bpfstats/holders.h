@@ -1,5 +1,5 @@
-// Which processes hold a BPF program: a program fd or a link fd to it (Linux 5.7+
-// links). Two ways to find them, with the same answer:
+// Which processes hold a BPF program (a program fd or a link fd to it, Linux 5.7+
+// links), or a map (a map fd). Two ways to find them, with the same answer:
 //  * the task_file iterator (holder_iterator.h): one read() in the kernel;
 //  * /proc/*/fd and fdinfo (holder_proc_scan.h): the fallback wherever the iterator
 //    cannot load.
@@ -18,5 +18,8 @@ namespace ig::bpfstats {
 // this scan, else through /proc. Processes that vanish or cannot be read during the
 // scan are left out, never an error.
 HoldersByProgram find_program_holders(HolderIterator* kept = nullptr);
+
+// The same for map fds: holders by map id.
+HoldersByProgram find_map_holders(HolderIterator* kept = nullptr);
 
 }  // namespace ig::bpfstats

@@ -62,10 +62,8 @@ PassCache PassCache::load(const SnapshotRequest& request, std::string& why_not) 
     kept.counters = std::move(counters).value();
   else
     why_not = counters.error().message;
-  if (request.holders) kept.holders = HolderIterator::load();
+  if (request.holders || request.map_holders) kept.holders = HolderIterator::load();
   if (auto details = MapDetailsReader::load()) kept.map_details = std::move(details).value();
-  if (request.map_holders)
-    if (auto map_holders = MapHolderIterator::load()) kept.map_holders = std::move(map_holders).value();
   return kept;
 }
 
@@ -74,7 +72,6 @@ BpfObjectIds PassCache::ids() const {
   if (counters) ids = counters->ids();
   if (holders) ids.programs.push_back(holders->program_id());
   if (map_details) ids.programs.push_back(map_details->ids().programs.front());
-  if (map_holders) ids.programs.push_back(map_holders->ids().programs.front());
   return ids;
 }
 
@@ -121,7 +118,7 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
   // After the enumeration: the holder scan may load a short-lived iterator program,
   // which must not be among the programs read above.
   if (request.holders) snapshot.holders = kept ? kept_holders(*kept, snapshot) : find_program_holders();
-  if (request.map_holders) snapshot.map_holders = find_map_holders(kept ? kept->map_holders.get() : nullptr);
+  if (request.map_holders) snapshot.map_holders = find_map_holders(kept ? kept->holders.get() : nullptr);
   return snapshot;
 }
 

@@ -12,7 +12,6 @@
 #include "holder_cache.h"
 #include "holders.h"
 #include "map_details.h"
-#include "map_holders.h"
 #include "program_counters.h"
 #include "snapshot.h"
 
@@ -30,7 +29,6 @@ struct PassCache {
   std::unique_ptr<ProgramCounterReader> counters;
   std::unique_ptr<HolderIterator> holders;
   std::unique_ptr<MapDetailsReader> map_details;
-  std::unique_ptr<MapHolderIterator> map_holders;
   HolderCache holder_cache{kHolderMaxAge};
 
   // Load what loads here (the holder iterators only for the passes that find

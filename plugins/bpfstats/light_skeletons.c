@@ -6,7 +6,6 @@
 
 #include "map_details.lskel.h"
 #include "map_details_nokfunc.lskel.h"
-#include "map_holders.lskel.h"
 
 /* The two variants differ only in their name; one macro loads either. */
 #define LOAD_ITERATOR(NAME, PROG, it)                                       \
@@ -32,11 +31,6 @@ int bpfstats_map_details_load(struct bpfstats_light_iter *it, int with_kfunc)
   if (with_kfunc)
     LOAD_ITERATOR(map_details_lskel, bpfstats_maps, it);
   LOAD_ITERATOR(map_details_nokfunc_lskel, bpfstats_maps, it);
-}
-
-int bpfstats_map_holders_load(struct bpfstats_light_iter *it)
-{
-  LOAD_ITERATOR(map_holders_lskel, bpfstats_mapfds, it);
 }
 
 void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it)

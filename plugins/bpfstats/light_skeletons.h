@@ -22,9 +22,6 @@ struct bpfstats_light_iter {
  * (Linux 6.6+) or without. 0, or a negative errno with `it` left empty. */
 int bpfstats_map_details_load(struct bpfstats_light_iter *it, int with_kfunc);
 
-/* The map holder iterator (map_holders.bpf.c). 0, or a negative errno. */
-int bpfstats_map_holders_load(struct bpfstats_light_iter *it);
-
 /* Frees what `it` holds; accepts an empty one. */
 void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it);
 

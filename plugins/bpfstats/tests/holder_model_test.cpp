@@ -44,6 +44,17 @@ TEST_CASE("a kept iterator lists its own program, held by us") {
   CHECK(*pids == PidsByProgram{{42, {17}}, {kOwn, {kSelf}}});
 }
 
+TEST_CASE("map fds' pairs become pids by map, trusted through the iterator's own program") {
+  std::vector<holder_record> pairs = {{17, 42, 0}, {17, 0, 7}, {300, 0, 7}, {300, 0, 8}, {kSelf, kOwn, 0}};
+  auto maps = pids_from_iterator(pairs, kOwn, kSelf, false, HeldObject::Map);
+  REQUIRE(maps);
+  CHECK(*maps == PidsByProgram{{7, {17, 300}}, {8, {300}}});
+  auto programs = pids_from_iterator(pairs, kOwn, kSelf, false);
+  REQUIRE(programs);
+  CHECK(*programs == PidsByProgram{{42, {17}}});  // map fds are not program holders
+  CHECK_FALSE(pids_from_iterator({{17, 0, 7}, {4000, kOwn, 0}}, kOwn, kSelf, false, HeldObject::Map));
+}
+
 TEST_CASE("pairs in another pid namespace's numbers are not trusted") {
   CHECK_FALSE(pids_from_iterator({{17, 42}, {4000, kOwn}}, kOwn, kSelf, false));
 }

@@ -63,6 +63,20 @@ TEST_CASE("holders are the processes with a program fd or a link fd to the progr
   CHECK(holders[43][0].pid == 17);
 }
 
+TEST_CASE("map holders are the processes with a map fd, by map id") {
+  FakeProc proc;
+  proc.process("4242", "bpftrace");
+  proc.fd("4242", "3", "anon_inode:bpf-prog", "pos:\t0\nprog_type:\t5\nprog_id:\t42\n");
+  proc.fd("4242", "4", "anon_inode:bpf-map", "pos:\t0\nmap_type:\t1\nmap_id:\t7\n");
+  proc.process("17", "systemd");
+  proc.fd("17", "5", "anon_inode:bpf-map", "pos:\t0\nmap_type:\t2\nmap_id:\t7\n");
+  auto holders = find_program_holders_in_proc(proc.root(), ig::bpfstats::HeldObject::Map);
+  REQUIRE(holders.size() == 1);
+  REQUIRE(holders[7].size() == 2);
+  CHECK(holders[7][0].pid == 17);
+  CHECK(holders[7][1].comm == "bpftrace");
+}
+
 TEST_CASE("a missing /proc gives no holders, not an error") {
   CHECK(find_program_holders_in_proc("/nonexistent-bpfstats-proc").empty());
 }
