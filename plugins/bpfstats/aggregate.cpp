@@ -11,6 +11,7 @@ namespace {
 struct Counters {
   std::uint64_t runtime = 0;
   std::uint64_t runcount = 0;
+  std::uint64_t misses = 0;
 };
 
 Counters growth(const ProgramInfo& now, const KernelSnapshot* before) {
@@ -19,9 +20,10 @@ Counters growth(const ProgramInfo& now, const KernelSnapshot* before) {
   // Not there before (or counters went backwards, i.e. a reused id): it is newer
   // than `before`, so everything it has counted happened since.
   if (it == before->programs.end() || it->second.run_time_ns > now.run_time_ns ||
-      it->second.run_cnt > now.run_cnt)
-    return {now.run_time_ns, now.run_cnt};
-  return {now.run_time_ns - it->second.run_time_ns, now.run_cnt - it->second.run_cnt};
+      it->second.run_cnt > now.run_cnt || it->second.recursion_misses > now.recursion_misses)
+    return {now.run_time_ns, now.run_cnt, now.recursion_misses};
+  return {now.run_time_ns - it->second.run_time_ns, now.run_cnt - it->second.run_cnt,
+          now.recursion_misses - it->second.recursion_misses};
 }
 
 std::uint64_t elapsed_ns(const KernelSnapshot& now, const KernelSnapshot* before) {
@@ -67,6 +69,7 @@ void add_program(Row& row, const ProgramInfo& prog, const KernelSnapshot* before
   row.runtime_delta += delta.runtime;
   row.runcount_delta += delta.runcount;
   row.recursion_misses += prog.recursion_misses;
+  row.recursion_misses_delta += delta.misses;
   row.verified_insns += prog.verified_insns;
   row.prog_memory += prog.memlock + prog.jited_len;
 }

@@ -40,6 +40,7 @@ struct Row {
   std::uint64_t avg_runtime = 0;
   double runs_per_second = 0;  // runcount_delta over the time since `before`; 0 without
   std::uint64_t recursion_misses = 0;
+  std::uint64_t recursion_misses_delta = 0;  // since the previous snapshot, as runtime_delta
   std::uint64_t verified_insns = 0;
   std::uint64_t prog_memory = 0;  // bytes: memlock plus JIT image, over distinct programs
   std::optional<std::uint64_t> map_memory_real;  // map_memory.h; nullopt: the kernel cannot tell

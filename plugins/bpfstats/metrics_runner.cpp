@@ -26,12 +26,13 @@ class MetricsRunner final : public Runner {
     previous_ = std::move(baseline).value();
     // Publish at once: a refusal (no listener, another collector) fails the start,
     // and the first scrape after `--detach` returns already has the series.
-    std::vector<MetricFamily> first = collector_.families(view_->rows(previous_, registry, nullptr));
+    std::vector<MetricFamily> first = collector_.published_families(view_->rows(previous_, registry, nullptr));
     if (auto published = env_.powers.publish_metrics(std::move(first)); !published) return published.error();
     worker_ = std::make_unique<PassWorker>(
         [this](std::vector<RegisteredInstance>& registry) { return pass(registry); });
     if (auto started = worker_->start("bpfstats-pass"); !started) return started.error();
     env_.ctx.watch_fd(worker_->fd(), [this] { on_pass(); });
+    // The line the seed's users know; --help and the README list the families beside them.
     env_.ctx.log(LogLevel::Info, "publishing runtime_total, runcount_total, mapMemory and mapCount per " +
                                      std::string(view_->row_per()) +
                                      " to the daemon's metrics endpoint; no rows are printed");
@@ -60,7 +61,7 @@ class MetricsRunner final : public Runner {
     if (!now) return now.error();
     std::vector<Row> rows = view_->rows(now.value(), registry, &previous_);
     previous_ = std::move(now).value();
-    return collector_.families(rows);
+    return collector_.published_families(rows);
   }
 
   // On the loop: a pass finished (taking it also clears the worker's fd).

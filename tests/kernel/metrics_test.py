@@ -23,12 +23,16 @@ import urllib.request
 from igtest import (Failure, IgRun, bpf_ids_held_by, expect, expect_one_error, ig_binary, main, run_ig, which)
 
 BPFSTATS_FAMILIES = ("runtime_total", "runcount_total", "mapMemory", "mapCount")
+# Issue 12's figures, published beside them with the same labels and the same spelling.
+FIGURE_FAMILIES = (("mapMemoryReal", "gauge"), ("progMemory", "gauge"), ("recursionMisses_total", "counter"))
 LABELS = ("gadgetID", "gadgetName", "gadgetImage", "progID", "progName")
 # promtool lints for snake_case; the seed's names and labels are camelCase on
-# purpose (users already scrape them). Anything else promtool says is a failure.
-SEED_LINT = re.compile(r"^(runtime_total|runcount_total|mapMemory|mapCount) label names should be written in "
-                       r"'snake_case' not 'camelCase'$|^(mapMemory|mapCount) metric names should be written in "
-                       r"'snake_case' not 'camelCase'$")
+# purpose (users already scrape them), and issue 12's names follow them. Anything
+# else promtool says is a failure.
+SEED_LINT = re.compile(r"^(runtime_total|runcount_total|mapMemory|mapCount|mapMemoryReal|progMemory|"
+                       r"recursionMisses_total) label names should be written in 'snake_case' not 'camelCase'$|"
+                       r"^(mapMemory|mapCount|mapMemoryReal|progMemory|recursionMisses_total) metric names should be "
+                       r"written in 'snake_case' not 'camelCase'$")
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
@@ -188,6 +192,14 @@ def the_exposition_passes_promtool_and_carries_the_seed_names_and_labels(sandbox
                    labels["progID"] == "0", f"{name} labels: {labels}")
         expect(next(iter(samples(series, "mapCount", gadgetID=trace_id).values())) >= 1, "mapCount is 0")
         expect(next(iter(samples(series, "mapMemory", gadgetID=trace_id).values())) > 0, "mapMemory is 0")
+        for name, kind in FIGURE_FAMILIES:
+            expect(name in meta and meta[name][0] and meta[name][1] == kind, f"{name}: HELP/TYPE {meta.get(name)}")
+            rows = samples(series, name, gadgetID=trace_id)
+            expect(len(rows) == 1 and tuple(sorted(dict(next(iter(rows))))) == tuple(sorted(LABELS)),
+                   f"{name}: expected one series with the five labels for mytraceopen, got {rows}")
+        real = next(iter(samples(series, "mapMemoryReal", gadgetID=trace_id).values()))
+        expect(real >= next(iter(samples(series, "mapMemory", gadgetID=trace_id).values())), "mapMemoryReal < mapMemory")
+        expect(next(iter(samples(series, "progMemory", gadgetID=trace_id).values())) > 0, "progMemory is 0")
         # The daemon's own metrics.
         for name in ("ig_instances", "ig_instance_events_total", "ig_instance_lost_events_total",
                      "ig_metrics_scrape_duration_seconds", "process_resident_memory_bytes", "process_open_fds",
@@ -205,19 +217,20 @@ def the_exposition_passes_promtool_and_carries_the_seed_names_and_labels(sandbox
         progs, _ = bpf_ids_held_by(daemon.process.pid)
         expect(progs, "the daemon holds no programs")
         series, _ = parse_exposition(daemon.scrape())
-        own = []  # the collector's own counter iterator, a program of its instance
+        own = []  # the collector's own iterators (counters, map details), programs of its instance
         for prog in progs:
             rows = samples(series, "runcount_total", progID=str(prog))
             expect(len(rows) == 1, f"program {prog}: expected one runcount_total series, got {rows}")
             labels = dict(next(iter(rows)))
             if labels["gadgetName"] == "allstats":
-                expect(labels["gadgetImage"] == "bpfstats" and labels["progName"] == "bpfstats_progs",
+                expect(labels["gadgetImage"] == "bpfstats" and labels["progName"] in ("bpfstats_progs", "bpfstats_maps"),
                        f"program {prog}: labels {labels}")
-                own.append(prog)
+                own.append(labels["progName"])
                 continue
             expect(labels["gadgetID"] == trace_id and labels["progName"].startswith("ig_"),
                    f"program {prog}: labels {labels}")
-        expect(len(own) == 1, f"the --all collector's iterator is not its instance's series: {own}")
+        expect(sorted(own) == ["bpfstats_maps", "bpfstats_progs"],
+               f"the --all collector's iterators are not its instance's series: {own}")
         promtool_check(daemon.scrape())
     finally:
         daemon.stop()

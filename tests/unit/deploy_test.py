@@ -20,7 +20,7 @@ except ImportError:
 DEPLOY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy")
 # Every family ig's /metrics can carry: bpfstats' collector, then the daemon's own.
 IG_METRICS = {
-    "runtime_total", "runcount_total", "mapMemory", "mapCount",
+    "runtime_total", "runcount_total", "mapMemory", "mapCount", "mapMemoryReal", "progMemory", "recursionMisses_total",
     "ig_instances", "ig_instance_events_total", "ig_instance_lost_events_total", "ig_build_info",
     "ig_metrics_published_series", "ig_metrics_scrape_duration_seconds",
     "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
@@ -95,6 +95,8 @@ def dashboard():
     check(re.search(r"rate\(runtime_total\{[^}]*\}\[1m\]\)", all_text), "no rate(runtime_total[1m]) panel")
     check("mapMemory" in all_text, "no map memory panel")
     check("ig_instance_lost_events_total" in all_text, "no lost events panel")
+    for name in ("mapMemoryReal", "progMemory", "recursionMisses_total"):
+        check(re.search(name + r"\{", all_text), f"no {name} panel")
     for title, expr in exprs:
         for name in re.findall(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\{", expr):
             check(name in IG_METRICS, f"panel {title!r} queries {name}, which ig does not serve")

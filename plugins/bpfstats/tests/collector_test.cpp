@@ -229,3 +229,31 @@ TEST_CASE("the worker reports errors and exceptions as results, and joins on des
   }
   CHECK(finished);
 }
+
+TEST_CASE("the collector also publishes mapMemoryReal, progMemory and recursionMisses_total, same labels") {
+  Collector collector;
+  Row known = instance_row("aaaa", 100, 3, 0, 0);
+  known.map_memory_real = 9000;
+  known.prog_memory = 4200;
+  known.recursion_misses = 5;
+  Row unknown = instance_row("bbbb", 5, 1, 0, 0);  // mapMemoryReal unknown: no sample
+  auto families = collector.published_families({known, unknown});
+  REQUIRE(families.size() == 7);
+  CHECK(families[4].name == "mapMemoryReal");
+  CHECK(families[4].type == MetricType::Gauge);
+  CHECK(families[5].name == "progMemory");
+  CHECK(families[5].type == MetricType::Gauge);
+  CHECK(families[6].name == "recursionMisses_total");
+  CHECK(families[6].type == MetricType::Counter);
+  REQUIRE(families[4].samples.size() == 1);
+  CHECK(families[4].samples[0].value == 9000);
+  CHECK(find(families[5], "gadgetID", "aaaa")->value == 4200);
+  CHECK(find(families[6], "gadgetID", "aaaa")->value == 5);
+  CHECK(families[6].samples[0].labels.size() == 5);
+
+  // An instance's misses counter grows by its deltas, like runtime_total.
+  known.recursion_misses = 2;  // it lost a program
+  known.recursion_misses_delta = 1;
+  families = collector.published_families({known, unknown});
+  CHECK(find(families[6], "gadgetID", "aaaa")->value == 6);
+}
