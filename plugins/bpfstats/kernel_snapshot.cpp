@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+#include <memory>
+
 #include <optional>
 #include <set>
 #include <string>
@@ -15,20 +18,27 @@
 namespace ig::bpfstats {
 namespace {
 
-// Every program's counters from the iterator; the rest of each program from `before`
-// or, for programs new since then, from the kernel. false: the iterator failed, and
-// the caller reads every program through the syscall instead.
-Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const KernelSnapshot& before,
-                                       KernelSnapshot& snapshot, MemlockReader& memlock) {
+// Every program from the iterator: its counters, and the rest from `before` when it
+// was there, else from the iterator's record, else (a program using more maps than a
+// record lists) from the kernel. Programs of `skip` (a pass's own iterator) are left
+// out. false: the iterator failed, and the caller reads every program through the
+// syscall instead.
+Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const KernelSnapshot* before,
+                                       KernelSnapshot& snapshot, MemlockReader& memlock, const BpfObjectIds& skip) {
   auto read = counters.read();
   if (!read) return false;
-  for (const ProgramCounters& c : read.value()) {
-    auto known = before.programs.find(c.id);
-    if (known != before.programs.end() && known->second.map_ids.size() == c.map_count) {
+  for (ProgramCounters& c : read.value()) {
+    if (std::find(skip.programs.begin(), skip.programs.end(), c.id) != skip.programs.end()) continue;
+    auto known = before ? before->programs.find(c.id) : std::map<std::uint32_t, ProgramInfo>::const_iterator();
+    if (before && known != before->programs.end() && known->second.map_ids.size() == c.map_count) {
       ProgramInfo& prog = snapshot.programs.emplace(c.id, known->second).first->second;
       prog.run_cnt = c.run_cnt;
       prog.run_time_ns = c.run_time_ns;
       prog.recursion_misses = c.recursion_misses;
+      continue;
+    }
+    if (c.complete) {
+      snapshot.programs.emplace(c.id, std::move(c.info));
       continue;
     }
     auto prog = read_program(c.id, memlock);
@@ -81,8 +91,20 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
   MemlockReader memlock;
   bool read_all = false;
   const bool every_program = request.all_programs || request.map_users;
-  if (every_program && kept && kept->counters && before) {
-    auto by_iterator = read_programs_by_iterator(*kept->counters, *before, snapshot, memlock);
+  // Without kept iterators (a one-shot), this pass loads its own counter iterator:
+  // as a light skeleton it costs less than reading every program through bpf(). Its
+  // program and maps are not rows.
+  std::unique_ptr<ProgramCounterReader> own;
+  ProgramCounterReader* counters = kept ? kept->counters.get() : nullptr;
+  if (every_program && !kept) {
+    if (auto loaded = ProgramCounterReader::load()) {
+      own = std::move(loaded).value();
+      counters = own.get();
+    }
+  }
+  const BpfObjectIds skip = own ? own->ids() : BpfObjectIds{};
+  if (every_program && counters) {
+    auto by_iterator = read_programs_by_iterator(*counters, before, snapshot, memlock, skip);
     if (!by_iterator) return by_iterator.error();
     read_all = by_iterator.value();
     if (!read_all) snapshot.programs.clear();
@@ -113,7 +135,8 @@ Result<KernelSnapshot> take_kernel_snapshot(const SnapshotRequest& request, cons
   }
   // The counters were read just now; cpu % divides by the time between two of these.
   snapshot.taken = std::chrono::steady_clock::now();
-  if (auto maps = read_maps(request, referenced, snapshot, memlock, kept ? kept->map_details.get() : nullptr); !maps)
+  if (auto maps = read_maps(request, referenced, snapshot, memlock, kept ? kept->map_details.get() : nullptr, skip.maps);
+      !maps)
     return maps.error();
   // After the enumeration: the holder scan may load a short-lived iterator program,
   // which must not be among the programs read above.

@@ -25,11 +25,11 @@ void KernelSource::expect_repeated(const SnapshotRequest& request) {
 }
 
 Result<KernelSnapshot> KernelSource::baseline(const SnapshotRequest& request) {
-  return take_kernel_snapshot(request);
+  return take_kernel_snapshot(request, nullptr, registered_ ? &kept_ : nullptr);
 }
 
 Result<KernelSnapshot> KernelSource::pass(const SnapshotRequest& request, const KernelSnapshot* before) {
-  return take_kernel_snapshot(request, before, &kept_);
+  return take_kernel_snapshot(request, before, registered_ ? &kept_ : nullptr);
 }
 
 }  // namespace ig::bpfstats

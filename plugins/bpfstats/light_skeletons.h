@@ -16,11 +16,17 @@ struct bpfstats_light_iter {
   void (*destroy)(void *skel);
   int prog_fd;
   int link_fd; /* bpf_iter_create() on it starts a pass */
+  int map_fds[3]; /* its own maps (-1 past map_count), to register them */
+  int map_count;
 };
 
 /* The map details iterator (map_details.bpf.c), with the element-count kfunc
  * (Linux 6.6+) or without. 0, or a negative errno with `it` left empty. */
 int bpfstats_map_details_load(struct bpfstats_light_iter *it, int with_kfunc);
+
+/* The program counters iterator (program_counters.bpf.c), for CPUs 0..nr_cpus-1.
+ * 0, or a negative errno with `it` left empty. */
+int bpfstats_program_counters_load(struct bpfstats_light_iter *it, unsigned nr_cpus);
 
 /* Frees what `it` holds; accepts an empty one. */
 void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it);

@@ -93,19 +93,27 @@ void fill_array_entries(KernelSnapshot& snapshot) {
 }  // namespace
 
 Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint32_t>& referenced,
-                       KernelSnapshot& snapshot, MemlockReader& memlock, MapDetailsReader* kept) {
+                       KernelSnapshot& snapshot, MemlockReader& memlock, MapDetailsReader* kept,
+                       const std::vector<std::uint32_t>& own) {
   DetailsOnce details(kept);
   std::set<std::uint32_t> ids(request.map_ids.begin(), request.map_ids.end());
   ids.insert(referenced.begin(), referenced.end());
+  // Maps known to exist now: referenced by a program just read, or just listed by the
+  // iterator. A fixed-size one whose memlock is known costs no syscall.
+  std::set<std::uint32_t> existing = referenced;
   if (request.all_maps) {
     if (const auto* listed = request.map_details ? details.get() : nullptr) {
-      for (const MapDetails& d : *listed) ids.insert(d.id);
+      for (const MapDetails& d : *listed) {
+        ids.insert(d.id);
+        existing.insert(d.id);
+      }
     } else {
       auto all = all_map_ids();
       if (!all) return all.error();
       ids.insert(all.value().begin(), all.value().end());
     }
   }
+  for (std::uint32_t id : own) ids.erase(id);
   // Where the iterator cannot run, --maps reads bpf_map_info instead.
   const bool info_by_syscall = request.map_details && !details.get();
 
@@ -116,7 +124,7 @@ Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint3
     const std::uint32_t id = queue[i];
     if (snapshot.maps.count(id)) continue;
     auto cached = known.find(id);
-    if (cached != known.end() && referenced.count(id) && !info_by_syscall) {
+    if (cached != known.end() && existing.count(id) && !info_by_syscall) {
       snapshot.maps.emplace(id, MapInfo{id, cached->second.memlock, cached->second.type});
       fixed.insert(*cached);
       continue;

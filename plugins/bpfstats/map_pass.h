@@ -17,8 +17,10 @@ namespace ig::bpfstats {
 
 // `referenced`: the maps the read programs reference, which exist. `kept`: an
 // iterator a repeated run keeps loaded; without one, a pass that needs it loads one
-// for itself. A map that vanishes meanwhile is skipped.
+// for itself. A map that vanishes meanwhile is skipped, and so are the `own` maps
+// of a pass's own iterators.
 Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint32_t>& referenced,
-                       KernelSnapshot& snapshot, MemlockReader& memlock, MapDetailsReader* kept);
+                       KernelSnapshot& snapshot, MemlockReader& memlock, MapDetailsReader* kept,
+                       const std::vector<std::uint32_t>& own);
 
 }  // namespace ig::bpfstats

@@ -1,7 +1,9 @@
 // bpfstats' pass over every BPF program in one read(): a bpf_prog iterator writes
-// each program's id, map count and run counters, summed over the possible CPUs as the
-// kernel's bpf_prog_get_stats() does. Per program that replaces get-fd-by-id,
-// get-info and close, the floor of reading counters through the bpf() syscall.
+// each program's id, name, type, map ids, size and run counters, the counters summed
+// over the possible CPUs as the kernel's bpf_prog_get_stats() does. Per program that
+// replaces get-fd-by-id, get-info, an fdinfo read and close, the floor of reading
+// programs through the bpf() syscall. Built as a light skeleton (light_skeletons.h),
+// so that a one-shot can afford to load it too.
 //
 // The counters are per-CPU: prog->stats is a __percpu pointer, and CPU c's copy is at
 // that pointer plus c's per-CPU offset. Kernels built without BTF type tags do not
@@ -69,6 +71,7 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 {
 	struct bpf_prog *prog = ctx->prog;
 	struct program_counters_record r = {};
+	struct bpf_prog_aux *aux;
 	__u64 stats = 0;
 
 	const bool adjacent = bpf_core_field_offset(struct bpf_prog_stats, nsecs) ==
@@ -81,6 +84,23 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 		return 1;  // read() fails with EAGAIN: the reader gives up and uses the syscall
 	r.id = BPF_CORE_READ(prog, aux, id);
 	r.map_count = BPF_CORE_READ(prog, aux, used_map_cnt);
+	r.type = BPF_CORE_READ(prog, type);
+	r.pages = BPF_CORE_READ(prog, pages);
+	r.jited_len = BPF_CORE_READ(prog, jited_len);
+	if (bpf_core_field_exists(struct bpf_prog_aux, verified_insns))
+		r.verified_insns = BPF_CORE_READ(prog, aux, verified_insns);
+	aux = BPF_CORE_READ(prog, aux);
+	bpf_core_read_str(r.name, sizeof(r.name), &aux->name);
+	if (r.map_count <= PROGRAM_COUNTERS_MAP_IDS) {
+		struct bpf_map **used = BPF_CORE_READ(prog, aux, used_maps);
+
+		for (__u32 i = 0; i < PROGRAM_COUNTERS_MAP_IDS && i < r.map_count; i++) {
+			struct bpf_map *map = 0;
+
+			bpf_probe_read_kernel(&map, sizeof(map), &used[i]);
+			r.map_ids[i] = map ? BPF_CORE_READ(map, id) : 0;
+		}
+	}
 	bpf_core_read(&stats, sizeof(stats), &prog->stats);
 	if (stats) {
 		for (__u32 cpu = 0; cpu < MAX_CPUS && cpu < nr_cpus; cpu++) {

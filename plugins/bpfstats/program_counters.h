@@ -7,6 +7,9 @@
 // so `--all` shows it as a row of the bpfstats instance, at its true cost.
 #pragma once
 
+#include <bpf/bpf.h>
+#include <linux/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -14,7 +17,9 @@
 #include <ig/context.h>
 #include <ig/result.h>
 
-struct program_counters_bpf;
+#include "light_skeletons.h"
+#include "program_counters_record.h"
+#include "snapshot.h"
 
 namespace ig::bpfstats {
 
@@ -24,6 +29,10 @@ struct ProgramCounters {
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
   std::uint64_t recursion_misses = 0;
+  // The whole program, when `complete` (it uses few enough maps for the record to
+  // list them all); otherwise only the fields above.
+  bool complete = false;
+  ProgramInfo info;
 };
 
 class ProgramCounterReader {
@@ -36,17 +45,19 @@ class ProgramCounterReader {
   ProgramCounterReader(const ProgramCounterReader&) = delete;
   ProgramCounterReader& operator=(const ProgramCounterReader&) = delete;
 
-  // One pass, ids ascending. Programs loaded or freed during the read may be missed or
-  // included, as with id enumeration.
+  // One pass, ids ascending, checked against the syscall (an error when the iterator's
+  // counters disagree with it). Programs loaded or freed during the read may be
+  // missed or included, as with id enumeration.
   Result<std::vector<ProgramCounters>> read();
 
-  // The iterator's own program and map, to register with the bpfstats instance.
+  // The iterator's own program and maps, to register with the bpfstats instance.
   const BpfObjectIds& ids() const { return ids_; }
 
  private:
   ProgramCounterReader() = default;
-  Result<void> check_against_syscall();
-  program_counters_bpf* skel_ = nullptr;
+  Result<void> check_own(const bpf_prog_info& before, const bpf_prog_info& after,
+                         const std::vector<program_counters_record>& records) const;
+  bpfstats_light_iter iter_{};
   BpfObjectIds ids_;
 };
 
