@@ -37,13 +37,15 @@ COMMANDS = {
 PEERS = {"prog": [BPFTOOL, "prog", "show", "-j"], "map": [BPFTOOL, "map", "show", "-j"]}
 
 
-def checked_rows(path, ids, what):
-    """The command's rows, checked to include every object of the loader."""
+def checked_rows(path, ids, what, loaded):
+    """The command's rows, checked to include every object of the loader (its id range
+    and its names: others may load objects meanwhile)."""
     rows = [json.loads(line) for line in read(path).splitlines() if line.strip()]
-    key, lo, hi = ("mapID", ids[2], ids[3]) if what == "maps" else ("progID", ids[0], ids[1])
-    ours = [r for r in rows if lo <= r[key] <= hi]
-    if len(ours) < hi - lo + 1:
-        sys.exit(f"FAIL: {what}: {len(ours)} of the loader's {hi - lo + 1} objects")
+    key, name, prefix, lo, hi = (("mapID", "mapName", "igb_m", ids[2], ids[3]) if what == "maps" else
+                                 ("progID", "progName", "igb_p", ids[0], ids[1]))
+    ours = [r for r in rows if lo <= r[key] <= hi and r[name].startswith(prefix)]
+    if len(ours) != loaded:
+        sys.exit(f"FAIL: {what}: {len(ours)} of the loader's {loaded} objects")
     return rows
 
 
@@ -93,7 +95,7 @@ def main():
         for _ in range(args.repeat):
             for name, argv in COMMANDS.items():
                 r = bench.timed([args.ig, "run", *argv], daemon)
-                checked_rows(r["path"], ids, "maps" if name == "maps" else "all")
+                checked_rows(r["path"], ids, "maps" if name == "maps" else "all", args.n)
                 times[name].append(r["ms"])
             for name, argv in PEERS.items():
                 times[name].append(bench.timed(argv)["ms"])

@@ -160,7 +160,7 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   if (seen.empty() && maps.empty()) return std::nullopt;
   count_maps(row, maps, now);
   row.map_memory_real = real_memory(maps, now);
-  row.map_memory_shared = users.shared_memory(maps, instance.id, now);
+  row.map_memory_shared = users.shared_memory(maps, users.user_of_instance(instance.id), now);
   add_rates(row, now, before);
   return row;
 }

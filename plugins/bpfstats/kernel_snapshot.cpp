@@ -25,7 +25,7 @@ namespace {
 // syscall instead.
 Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const KernelSnapshot* before,
                                        KernelSnapshot& snapshot, MemlockReader& memlock, const BpfObjectIds& skip) {
-  auto read = counters.read();
+  auto read = counters.read(/*whole=*/!before);
   if (!read) return false;
   for (ProgramCounters& c : read.value()) {
     if (std::find(skip.programs.begin(), skip.programs.end(), c.id) != skip.programs.end()) continue;
@@ -37,10 +37,11 @@ Result<bool> read_programs_by_iterator(ProgramCounterReader& counters, const Ker
       prog.recursion_misses = c.recursion_misses;
       continue;
     }
-    if (c.complete) {
-      snapshot.programs.emplace(c.id, std::move(c.info));
-      continue;
-    }
+    if (!before)
+      if (auto whole = whole_program(c.record)) {
+        snapshot.programs.emplace(c.id, std::move(*whole));
+        continue;
+      }
     auto prog = read_program(c.id, memlock);
     if (!prog) return prog.error();
     if (prog.value()) snapshot.programs.emplace(c.id, std::move(*prog.value()));

@@ -61,6 +61,11 @@ int bpfstats_program_counters_load(struct bpfstats_light_iter *it, unsigned nr_c
   return 0;
 }
 
+void bpfstats_program_counters_full(struct bpfstats_light_iter *it, int full)
+{
+  ((struct program_counters_lskel *)it->skel)->bss->counters_only = full ? 0 : 1;
+}
+
 void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it)
 {
   if (it->skel)

@@ -28,6 +28,10 @@ int bpfstats_map_details_load(struct bpfstats_light_iter *it, int with_kfunc);
  * 0, or a negative errno with `it` left empty. */
 int bpfstats_program_counters_load(struct bpfstats_light_iter *it, unsigned nr_cpus);
 
+/* Whether its next passes write whole programs (1, as after load) or only ids, map
+ * counts and counters (0). */
+void bpfstats_program_counters_full(struct bpfstats_light_iter *it, int full);
+
 /* Frees what `it` holds; accepts an empty one. */
 void bpfstats_light_iter_destroy(struct bpfstats_light_iter *it);
 

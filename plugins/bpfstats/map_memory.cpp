@@ -28,38 +28,63 @@ std::optional<std::uint64_t> real_memory(const std::set<std::uint32_t>& maps, co
   return bytes;
 }
 
+namespace {
+
+// The kinds of user, in a User's top bits.
+constexpr MapUsers::User kInstance = 1ull << 62, kHolders = 2ull << 62, kProgram = 3ull << 62;
+
+// The processes holding a program, as one number (FNV-1a over the sorted pids).
+MapUsers::User holders_user(const std::vector<Holder>& holders) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const Holder& h : holders) hash = (hash ^ h.pid) * 1099511628211ull;
+  return kHolders | (hash >> 2);
+}
+
+}  // namespace
+
 MapUsers::MapUsers(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry) {
-  for (const RegisteredInstance& instance : registry) {
-    for (std::uint32_t id : instance.objects.programs) program_user_.emplace(id, instance.id);
-    for (std::uint32_t id : instance.objects.maps) users_[id].insert(instance.id);
+  for (std::size_t i = 0; i < registry.size(); ++i) {
+    const User user = kInstance | i;
+    instance_user_.emplace(registry[i].id, user);
+    for (std::uint32_t id : registry[i].objects.programs) program_user_.emplace(id, user);
+    for (std::uint32_t id : registry[i].objects.maps) add_user(id, user);
   }
   for (const auto& [id, prog] : now.programs) {
-    std::string user = user_of_program(id);
-    if (auto held = now.holders.find(id); !program_user_.count(id) && held != now.holders.end() && !held->second.empty()) {
-      user = "pids:";
-      for (const Holder& h : held->second) user += std::to_string(h.pid) + ",";
-    }
+    User user = kProgram | id;
+    if (auto known = program_user_.find(id); known != program_user_.end())
+      user = known->second;
+    else if (auto held = now.holders.find(id); held != now.holders.end() && !held->second.empty())
+      user = holders_user(held->second);
     program_user_.emplace(id, user);
     for (std::uint32_t map : prog.map_ids) {
-      users_[map].insert(user);
+      add_user(map, user);
       programs_[map].push_back(id);
     }
   }
 }
 
-std::string MapUsers::user_of_program(std::uint32_t prog_id) const {
-  if (auto it = program_user_.find(prog_id); it != program_user_.end()) return it->second;
-  return "prog:" + std::to_string(prog_id);
+void MapUsers::add_user(std::uint32_t map_id, User user) {
+  std::vector<User>& users = users_[map_id];
+  if (std::find(users.begin(), users.end(), user) == users.end()) users.push_back(user);
 }
 
-std::uint64_t MapUsers::shared_memory(const std::set<std::uint32_t>& maps, const std::string& self,
-                                      const KernelSnapshot& now) const {
+MapUsers::User MapUsers::user_of_program(std::uint32_t prog_id) const {
+  auto it = program_user_.find(prog_id);
+  return it != program_user_.end() ? it->second : kProgram | prog_id;
+}
+
+MapUsers::User MapUsers::user_of_instance(const std::string& id) const {
+  auto it = instance_user_.find(id);
+  return it != instance_user_.end() ? it->second : kInstance | 0xffffffffull;
+}
+
+std::uint64_t MapUsers::shared_memory(const std::set<std::uint32_t>& maps, User self, const KernelSnapshot& now) const {
   std::uint64_t bytes = 0;
   for (std::uint32_t id : maps) {
     auto users = users_.find(id);
     auto map = now.maps.find(id);
     if (users == users_.end() || map == now.maps.end()) continue;
-    if (std::any_of(users->second.begin(), users->second.end(), [&](const std::string& u) { return u != self; }))
+    if (std::any_of(users->second.begin(), users->second.end(), [self](User u) { return u != self; }))
       bytes += map->second.memlock;
   }
   return bytes;

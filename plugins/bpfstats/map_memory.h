@@ -27,21 +27,28 @@ std::optional<std::uint64_t> real_memory(const std::set<std::uint32_t>& maps, co
 
 class MapUsers {
  public:
+  // One user: an instance, a set of holder processes, or a program on its own.
+  using User = std::uint64_t;
+
   MapUsers(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry);
 
-  // The user a program stands for: its instance's id, else its holders, else itself.
-  std::string user_of_program(std::uint32_t prog_id) const;
+  // The user a program stands for: its instance, else its holders, else itself.
+  User user_of_program(std::uint32_t prog_id) const;
+  // The user an instance (by id) stands for.
+  User user_of_instance(const std::string& id) const;
   // The memlock of those of `maps` that some user other than `self` also uses.
-  std::uint64_t shared_memory(const std::set<std::uint32_t>& maps, const std::string& self,
-                              const KernelSnapshot& now) const;
+  std::uint64_t shared_memory(const std::set<std::uint32_t>& maps, User self, const KernelSnapshot& now) const;
   // More than one user.
   bool shared(std::uint32_t map_id) const;
   // The programs that use the map, ascending.
   std::vector<std::uint32_t> programs_using(std::uint32_t map_id) const;
 
  private:
-  std::unordered_map<std::uint32_t, std::string> program_user_;
-  std::unordered_map<std::uint32_t, std::set<std::string>> users_;           // by map id
+  void add_user(std::uint32_t map_id, User user);
+
+  std::unordered_map<std::string, User> instance_user_;
+  std::unordered_map<std::uint32_t, User> program_user_;
+  std::unordered_map<std::uint32_t, std::vector<User>> users_;               // by map id, each once
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> programs_;  // by map id
 };
 

@@ -35,6 +35,9 @@ struct {
 
 __u64 cpu_offset[MAX_CPUS];
 __u32 offsets_known;
+// Set by the reader: 1 writes only id, map count and counters (a repeated pass that
+// knows the rest of every program it saw before), 0 the whole program.
+__u32 counters_only;
 
 // A pointer's value as a number: through the stack, where the verifier lets a
 // privileged program read it back.
@@ -71,7 +74,6 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 {
 	struct bpf_prog *prog = ctx->prog;
 	struct program_counters_record r = {};
-	struct bpf_prog_aux *aux;
 	__u64 stats = 0;
 
 	const bool adjacent = bpf_core_field_offset(struct bpf_prog_stats, nsecs) ==
@@ -84,21 +86,24 @@ int bpfstats_progs(struct bpf_iter__bpf_prog *ctx)
 		return 1;  // read() fails with EAGAIN: the reader gives up and uses the syscall
 	r.id = BPF_CORE_READ(prog, aux, id);
 	r.map_count = BPF_CORE_READ(prog, aux, used_map_cnt);
-	r.type = BPF_CORE_READ(prog, type);
-	r.pages = BPF_CORE_READ(prog, pages);
-	r.jited_len = BPF_CORE_READ(prog, jited_len);
-	if (bpf_core_field_exists(struct bpf_prog_aux, verified_insns))
-		r.verified_insns = BPF_CORE_READ(prog, aux, verified_insns);
-	aux = BPF_CORE_READ(prog, aux);
-	bpf_core_read_str(r.name, sizeof(r.name), &aux->name);
-	if (r.map_count <= PROGRAM_COUNTERS_MAP_IDS) {
-		struct bpf_map **used = BPF_CORE_READ(prog, aux, used_maps);
+	if (!counters_only) {
+		struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
 
-		for (__u32 i = 0; i < PROGRAM_COUNTERS_MAP_IDS && i < r.map_count; i++) {
-			struct bpf_map *map = 0;
+		r.type = BPF_CORE_READ(prog, type);
+		r.pages = BPF_CORE_READ(prog, pages);
+		r.jited_len = BPF_CORE_READ(prog, jited_len);
+		if (bpf_core_field_exists(struct bpf_prog_aux, verified_insns))
+			r.verified_insns = BPF_CORE_READ(aux, verified_insns);
+		bpf_core_read_str(r.name, sizeof(r.name), &aux->name);
+		if (r.map_count <= PROGRAM_COUNTERS_MAP_IDS) {
+			struct bpf_map **used = BPF_CORE_READ(aux, used_maps);
 
-			bpf_probe_read_kernel(&map, sizeof(map), &used[i]);
-			r.map_ids[i] = map ? BPF_CORE_READ(map, id) : 0;
+			for (__u32 i = 0; i < PROGRAM_COUNTERS_MAP_IDS && i < r.map_count; i++) {
+				struct bpf_map *map = 0;
+
+				bpf_probe_read_kernel(&map, sizeof(map), &used[i]);
+				r.map_ids[i] = map ? BPF_CORE_READ(map, id) : 0;
+			}
 		}
 	}
 	bpf_core_read(&stats, sizeof(stats), &prog->stats);

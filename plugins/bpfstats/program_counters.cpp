@@ -42,8 +42,10 @@ std::uint32_t id_of(int fd) {
   return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.id : 0;
 }
 
-// The program a record describes whole, as the syscall would (read_program).
-ProgramInfo program_of(const program_counters_record& r) {
+}  // namespace
+
+std::optional<ProgramInfo> whole_program(const program_counters_record& r) {
+  if (r.map_count > PROGRAM_COUNTERS_MAP_IDS) return std::nullopt;
   static const std::uint64_t page_size = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   ProgramInfo prog;
   prog.id = r.id;
@@ -59,6 +61,8 @@ ProgramInfo program_of(const program_counters_record& r) {
   prog.verified_insns = r.verified_insns;
   return prog;
 }
+
+namespace {
 
 }  // namespace
 
@@ -101,7 +105,8 @@ Result<void> ProgramCounterReader::check_own(const bpf_prog_info& before, const 
 
 ProgramCounterReader::~ProgramCounterReader() { bpfstats_light_iter_destroy(&iter_); }
 
-Result<std::vector<ProgramCounters>> ProgramCounterReader::read() {
+Result<std::vector<ProgramCounters>> ProgramCounterReader::read(bool whole) {
+  bpfstats_program_counters_full(&iter_, whole);
   auto syscall_counters = [this](bpf_prog_info& info) {
     info = {};
     __u32 len = sizeof(info);
@@ -116,11 +121,8 @@ Result<std::vector<ProgramCounters>> ProgramCounterReader::read() {
   if (auto checked = check_own(before, after, records); !checked) return checked.error();
   std::vector<ProgramCounters> out;
   out.reserve(records.size());
-  for (const program_counters_record& r : records) {
-    const bool complete = r.map_count <= PROGRAM_COUNTERS_MAP_IDS;
-    out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns, r.recursion_misses, complete,
-                   complete ? program_of(r) : ProgramInfo{}});
-  }
+  for (const program_counters_record& r : records)
+    out.push_back({r.id, r.map_count, r.run_cnt, r.run_time_ns, r.recursion_misses, r});
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <ig/context.h>
@@ -29,11 +30,13 @@ struct ProgramCounters {
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
   std::uint64_t recursion_misses = 0;
-  // The whole program, when `complete` (it uses few enough maps for the record to
-  // list them all); otherwise only the fields above.
-  bool complete = false;
-  ProgramInfo info;
+  // The whole record, when the pass wrote whole programs: whole_program() then gives
+  // the program, if it uses few enough maps for the record to list them all.
+  program_counters_record record{};
 };
+
+// The program of a whole record; nullopt when it lists only some of its maps.
+std::optional<ProgramInfo> whole_program(const program_counters_record& record);
 
 class ProgramCounterReader {
  public:
@@ -47,8 +50,9 @@ class ProgramCounterReader {
 
   // One pass, ids ascending, checked against the syscall (an error when the iterator's
   // counters disagree with it). Programs loaded or freed during the read may be
-  // missed or included, as with id enumeration.
-  Result<std::vector<ProgramCounters>> read();
+  // missed or included, as with id enumeration. `whole`: records with everything
+  // whole_program() needs; otherwise ids, map counts and counters only (cheaper).
+  Result<std::vector<ProgramCounters>> read(bool whole = false);
 
   // The iterator's own program and maps, to register with the bpfstats instance.
   const BpfObjectIds& ids() const { return ids_; }

@@ -32,6 +32,7 @@ class ProgramsView final : public View {
       for (std::uint32_t id : instance.objects.programs) owner.emplace(id, &instance);
     MapUsers users(now, registry);
     std::vector<Row> rows;
+    rows.reserve(now.programs.size());
     for (const auto& [id, prog] : now.programs) {
       auto it = owner.find(id);
       const RegisteredInstance* instance = it == owner.end() ? nullptr : it->second;
