@@ -53,7 +53,8 @@ Description describe() {
        "its registered maps plus those its programs use, with --all the maps the program uses. Limitations: "
        "memlock is the maximum size, not current use (except for maps created without preallocation, which "
        "Linux 6.4+ reports by use); perf event arrays and map-of-maps count only their own fds, not the perf "
-       "buffers or inner maps; a map shared between instances counts in each"},
+       "buffers or inner maps; a map shared between instances counts in each. mapMemoryReal, mapMemoryShared and "
+       "--total give what this leaves out"},
       {Column::MapCount, FieldType::U32, IG_BPFSTATS_MEMBER(map_count),
        "number of distinct maps counted in mapMemory"},
       {Column::Pids, FieldType::String, IG_BPFSTATS_MEMBER(pids),
@@ -158,8 +159,8 @@ Description describe() {
       {"maps", ParamType::Bool, "false",
        "one row per BPF map on the system instead of one per instance: its type, sizes, entries, fill, "
        "memory (mapMemory, mapMemoryReal, mapMemoryIdle), owning instance or holders, and the programs that use "
-       "it. Its columns are hidden from the default set: name them with --fields, e.g. --fields "
-       "mapID,mapName,mapType,entries,maxEntries,fill,mapMemory,mapMemoryReal,mapMemoryIdle,gadgetName,comms,progIDs"},
+       "it. Its columns are hidden from the default set: name them with --fields (mapID, mapName, mapType, "
+       "entries, maxEntries, fill, mapMemory, mapMemoryReal, mapMemoryIdle, gadgetName, comms, progIDs, ...)"},
       {"total", ParamType::Bool, "false",
        "add a last row that sums the view, every program and map counted once (system-wide with --all or "
        "--maps), so it matches what the kernel holds"},

@@ -74,7 +74,7 @@ def offline_cases():
     check("ig run trace_exec --fields args", ["args_size", "args_count", "args_truncated", "args"])
     # bpfstats' --sort takes a column, '-' first for descending.
     check("ig run bpfstats --sort -runc", ["-runcount", "-runcountDelta"])
-    check("ig run bpfstats --sort mapM", ["mapMemory"])
+    check("ig run bpfstats --sort mapM", ["mapMemory", "mapMemoryReal", "mapMemoryShared", "mapMemoryIdle"])
     check("ig list --", ["--help", "--output", "--no-start"])
     check("ig version -o y", ["yaml"])
     check("ig gadgets --o", ["--output"])
