@@ -159,8 +159,9 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   }
   if (seen.empty() && maps.empty()) return std::nullopt;
   count_maps(row, maps, now);
-  row.map_memory_real = real_memory(maps, now);
-  row.map_memory_shared = users.shared_memory(maps, users.user_of_instance(instance.id), now);
+  const std::vector<std::uint32_t> ids(maps.begin(), maps.end());
+  row.map_memory_real = real_memory(ids, now);
+  row.map_memory_shared = users.shared_memory(ids, users.user_of_instance(instance.id), now);
   add_rates(row, now, before);
   return row;
 }
@@ -181,7 +182,9 @@ Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const Regist
   add_program(row, prog, before);
   // The maps of one program: a handful, each listed once by the kernel (made unique
   // here anyway, as the instance rows' set would).
-  std::set<std::uint32_t> ids(prog.map_ids.begin(), prog.map_ids.end());
+  std::vector<std::uint32_t> ids = prog.map_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   count_maps(row, ids, now);
   row.map_memory_real = real_memory(ids, now);
   row.map_memory_shared = users.shared_memory(ids, users.user_of_program(prog.id), now);
@@ -196,7 +199,7 @@ Row total_row(const KernelSnapshot& now, const std::set<std::uint32_t>& programs
   for (std::uint32_t id : programs)
     if (auto it = now.programs.find(id); it != now.programs.end()) add_program(row, it->second, before);
   count_maps(row, maps, now);
-  row.map_memory_real = real_memory(maps, now);
+  row.map_memory_real = real_memory(std::vector<std::uint32_t>(maps.begin(), maps.end()), now);
   for (std::uint32_t id : maps)
     if (auto it = now.maps.find(id); it != now.maps.end() && users.shared(id)) row.map_memory_shared += it->second.memlock;
   add_rates(row, now, before);

@@ -6,7 +6,17 @@
 
 namespace ig::bpfstats {
 
-std::optional<std::uint64_t> real_memory(const std::set<std::uint32_t>& maps, const KernelSnapshot& now) {
+std::optional<std::uint64_t> real_memory(std::span<const std::uint32_t> maps, const KernelSnapshot& now) {
+  // Most sets hold neither a map-of-maps nor a perf event array: their memlock is all.
+  std::uint64_t memlock = 0;
+  bool plain = true;
+  for (std::uint32_t id : maps) {
+    auto it = now.maps.find(id);
+    if (it == now.maps.end()) continue;
+    memlock += it->second.memlock;
+    plain = plain && it->second.inner_map_ids.empty() && it->second.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+  }
+  if (plain) return memlock;
   std::set<std::uint32_t> distinct;
   for (std::uint32_t id : maps) {
     auto it = now.maps.find(id);
@@ -78,7 +88,7 @@ MapUsers::User MapUsers::user_of_instance(const std::string& id) const {
   return it != instance_user_.end() ? it->second : kInstance | 0xffffffffull;
 }
 
-std::uint64_t MapUsers::shared_memory(const std::set<std::uint32_t>& maps, User self, const KernelSnapshot& now) const {
+std::uint64_t MapUsers::shared_memory(std::span<const std::uint32_t> maps, User self, const KernelSnapshot& now) const {
   std::uint64_t bytes = 0;
   for (std::uint32_t id : maps) {
     auto users = users_.find(id);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,8 +23,9 @@
 
 namespace ig::bpfstats {
 
-// nullopt when a perf event array among them has buffers the snapshot could not read.
-std::optional<std::uint64_t> real_memory(const std::set<std::uint32_t>& maps, const KernelSnapshot& now);
+// `maps` ascending, each once. nullopt when a perf event array among them has
+// buffers the snapshot could not read.
+std::optional<std::uint64_t> real_memory(std::span<const std::uint32_t> maps, const KernelSnapshot& now);
 
 class MapUsers {
  public:
@@ -37,7 +39,7 @@ class MapUsers {
   // The user an instance (by id) stands for.
   User user_of_instance(const std::string& id) const;
   // The memlock of those of `maps` that some user other than `self` also uses.
-  std::uint64_t shared_memory(const std::set<std::uint32_t>& maps, User self, const KernelSnapshot& now) const;
+  std::uint64_t shared_memory(std::span<const std::uint32_t> maps, User self, const KernelSnapshot& now) const;
   // More than one user.
   bool shared(std::uint32_t map_id) const;
   // The programs that use the map, ascending.

@@ -100,13 +100,11 @@ Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint3
   ids.insert(referenced.begin(), referenced.end());
   // Maps known to exist now: referenced by a program just read, or just listed by the
   // iterator. A fixed-size one whose memlock is known costs no syscall.
-  std::set<std::uint32_t> existing = referenced;
+  bool listed_exist = false;
   if (request.all_maps) {
     if (const auto* listed = request.map_details ? details.get() : nullptr) {
-      for (const MapDetails& d : *listed) {
-        ids.insert(d.id);
-        existing.insert(d.id);
-      }
+      for (const MapDetails& d : *listed) ids.insert(d.id);
+      listed_exist = true;
     } else {
       auto all = all_map_ids();
       if (!all) return all.error();
@@ -124,7 +122,7 @@ Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint3
     const std::uint32_t id = queue[i];
     if (snapshot.maps.count(id)) continue;
     auto cached = known.find(id);
-    if (cached != known.end() && existing.count(id) && !info_by_syscall) {
+    if (cached != known.end() && (listed_exist || referenced.count(id)) && !info_by_syscall) {
       snapshot.maps.emplace(id, MapInfo{id, cached->second.memlock, cached->second.type});
       fixed.insert(*cached);
       continue;

@@ -72,7 +72,7 @@ Row map_row(const KernelSnapshot& now, const MapInfo& map, const RegisteredInsta
   row.preallocated = preallocated(map);
   row.map_memory = map.memlock;
   row.map_count = 1;
-  row.map_memory_real = real_memory({map.id}, now);
+  row.map_memory_real = real_memory(std::span<const std::uint32_t>(&map.id, 1), now);
   row.map_memory_shared = users.shared(map.id) ? map.memlock : 0;
   row.prog_ids = users.programs_using(map.id);
   if (map.entries && map.max_entries) {
