@@ -12,6 +12,7 @@
 #include "cli/instance_list.h"
 #include "client/daemon_client.h"
 #include "common/log.h"
+#include "cli/run_presentation.h"
 #include "output/record_formatter.h"
 
 namespace po = boost::program_options;
@@ -110,7 +111,7 @@ int cmd_attach(const CliContext& cli, const std::vector<std::string>& args) {
   auto plugin = load_plugin(started->get("plugin"));
   if (!plugin) return fail(plugin.error().message);
   const Description& description = plugin.value()->description();
-  auto formatter = RecordFormatter::create(description, format.value());
+  auto formatter = formatter_for_run(description, format.value(), {}, presentation_of(started.value()));
   if (!formatter) return fail(formatter.error().message);
   auto filter = RecordFilter::parse(parsed.options["filter"].as<std::string>(), description);
   if (!filter) return fail(filter.error().message);

@@ -12,6 +12,7 @@
 #include "cli/ig_exclusion.h"
 #include "cli/output_sink.h"
 #include "cli/run_options.h"
+#include "cli/run_presentation.h"
 #include "client/daemon_client.h"
 #include "common/log.h"
 #include "runtime/identity.h"
@@ -80,8 +81,14 @@ int cmd_run(const CliContext& cli, const std::vector<std::string>& args) {
     std::printf("%s\n", started->get("id").c_str());
     return 0;
   }
+  RunPresentation presentation = presentation_of(started.value());
+  if (!presentation.default_fields.empty()) {
+    formatter = formatter_for_run(description, options->output, options->fields, presentation);
+    if (!formatter) return fail(formatter.error().message);
+  }
   OutputSink sink(std::move(formatter).value(), STDOUT_FILENO, std::move(filter).value());
-  log(LogLevel::Info, "'" + description.name + "' attached as '" + started->get("name") + "'; Ctrl-C to stop");
+  if (!presentation.finishes_by_itself)
+    log(LogLevel::Info, "'" + description.name + "' attached as '" + started->get("name") + "'; Ctrl-C to stop");
   sink.write_header();
   return stream_events(client.value(), sink, options->timeout, OnInterrupt::StopInstance);
 }

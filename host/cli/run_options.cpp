@@ -72,14 +72,6 @@ bool all_digits(const std::string& s, std::size_t from = 0) {
   return true;
 }
 
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 enum class DurationProblem { None, NotADuration, NotAboveZero, TooLong };
 
 // "500ms", "2s", ... into `out`, or what is wrong with `text`.
@@ -260,6 +252,14 @@ std::string run_help(const Description& d) {
   }
   out << "\n" << host_options();
   return out.str();
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
 }
 
 }  // namespace ig::host

@@ -31,6 +31,9 @@ struct RunOptions {
 // "500ms", "2s", "1.5m", "1h", "250us", "10ns"; a bare number is seconds. Must be > 0.
 Result<std::chrono::nanoseconds> parse_duration(const std::string& text);
 
+// "a,b,,c" → {a, b, c}.
+std::vector<std::string> split_commas(const std::string& text);
+
 // Check `text` against the parameter's type and return its canonical form.
 Result<std::string> normalize_param(const Param& param, const std::string& text);
 

@@ -22,6 +22,10 @@ Result<RunRequest> run_request(const Message& run) {
 Message started_message(const StartedInstance& started) {
   Message m(Type::Started);
   m.add("id", started.id.str()).add("name", started.name.str()).add("gadget", started.gadget);
+  if (started.presentation.finishes_by_itself) m.add("finishes", "1");
+  std::string fields;
+  for (const std::string& f : started.presentation.default_fields) fields += (fields.empty() ? "" : ",") + f;
+  if (!fields.empty()) m.add("fields", fields);
   return m;
 }
 

@@ -16,7 +16,10 @@ struct InstanceManager::Managed {
   std::unique_ptr<FanoutSink> sink;  // declared before the instance: outlives it
   std::unique_ptr<Instance> instance;
 
-  StartedInstance started() const { return {info.spec.id, info.spec.name, info.spec.gadget, plugin_path}; }
+  StartedInstance started() const {
+    return {info.spec.id, info.spec.name, info.spec.gadget, plugin_path,
+            instance ? instance->presentation() : Presentation{}};
+  }
 };
 
 InstanceManager::InstanceManager(HostServices& services, PluginCatalog catalog, StateStore& store)

@@ -30,6 +30,7 @@ struct StartedInstance {
   InstanceName name;
   std::string gadget;  // as asked for: a gadget name or an absolute plugin path
   std::string plugin;  // the plugin file that serves it
+  Presentation presentation;
 };
 
 class InstanceManager {

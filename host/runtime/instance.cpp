@@ -1,5 +1,7 @@
 #include "runtime/instance.h"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -187,6 +189,18 @@ RegistryAccess* Instance::registry() { return declares(Capability::Registry) ? t
 BpfStatsAccess* Instance::bpf_stats() { return declares(Capability::BpfStats) ? this : nullptr; }
 
 MetricsAccess* Instance::metrics() { return declares(Capability::Metrics) ? this : nullptr; }
+
+Result<void> Instance::default_fields(std::vector<std::string> names) {
+  for (const std::string& name : names) {
+    bool known = std::any_of(description().fields.begin(), description().fields.end(),
+                             [&](const Field& f) { return f.name == name; });
+    if (!known)
+      return make_error("gadget '" + description().name + "' asked for default column '" + name +
+                        "', which its description does not have; fix the plugin");
+  }
+  presentation_.default_fields = std::move(names);
+  return {};
+}
 
 std::vector<RegisteredInstance> Instance::snapshot() const { return registry_.snapshot(); }
 

@@ -50,6 +50,7 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
   const InstanceSpec& spec() const { return spec_; }
   const Description& description() const { return plugin_->description(); }
   const InstanceCounters& counters() const { return counters_; }
+  const Presentation& presentation() const { return presentation_; }
 
   // Context
   const Params& params() const override { return params_; }
@@ -66,6 +67,8 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
   RegistryAccess* registry() override;
   BpfStatsAccess* bpf_stats() override;
   MetricsAccess* metrics() override;
+  void finishes_by_itself() override { presentation_.finishes_by_itself = true; }
+  Result<void> default_fields(std::vector<std::string> names) override;
 
  private:
   // Host powers (ig/host_access.h)
@@ -99,6 +102,7 @@ class Instance final : public Context, private RegistryAccess, private BpfStatsA
   std::vector<std::unique_ptr<Timer>> timers_;
   std::unique_ptr<Gadget> gadget_;
   InstanceCounters counters_;
+  Presentation presentation_;
 };
 
 }  // namespace ig::host

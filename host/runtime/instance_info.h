@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/identity.h"
 
@@ -30,6 +31,12 @@ std::string_view status_name(InstanceStatus status);
 struct InstanceCounters {
   std::uint64_t events = 0;  // records the gadget emitted
   std::uint64_t lost = 0;    // records it reported lost
+};
+
+// How the client that started a run shows it, as the plugin asked in start().
+struct Presentation {
+  bool finishes_by_itself = false;          // no "Ctrl-C to stop"
+  std::vector<std::string> default_fields;  // columns when the user named none
 };
 
 struct InstanceInfo {

@@ -28,6 +28,7 @@ class Bpfstats final : public Gadget {
     if (!stats) return stats.error();
     stats_ = std::move(stats).value();
 
+    if (auto shown = present_run(ctx, config.value()); !shown) return shown.error();
     kernel_ = std::make_unique<KernelSource>(ctx);
     runner_ = make_runner(config.value(), RunEnv{ctx, powers, *kernel_}, stats_were_on);
     return runner_->start();

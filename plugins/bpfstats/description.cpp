@@ -159,8 +159,8 @@ Description describe() {
       {"maps", ParamType::Bool, "false",
        "one row per BPF map on the system instead of one per instance: its type, sizes, entries, fill, "
        "memory (mapMemory, mapMemoryReal, mapMemoryIdle), owning instance or holders, and the programs that use "
-       "it. Its columns are hidden from the default set: name them with --fields (mapID, mapName, mapType, "
-       "entries, maxEntries, fill, mapMemory, mapMemoryReal, mapMemoryIdle, gadgetName, comms, progIDs, ...)"},
+       "it. Shows mapID, mapName, mapType, entries, fill, mapMemory, mapMemoryReal, mapMemoryIdle, gadgetName "
+       "and comms; --fields names others (keySize, valueSize, maxEntries, preallocated, pids, progIDs, ...)"},
       {"total", ParamType::Bool, "false",
        "add a last row that sums the view, every program and map counted once (system-wide with --all or "
        "--maps), so it matches what the kernel holds"},

@@ -148,6 +148,15 @@ class MapsView final : public View {
   bool counts_runs() const override { return false; }
 
   SortOrder default_sort() const override { return SortOrder{Column::MapMemory, true}; }
+  // The description's defaults are the instance columns, which say nothing of a map.
+  std::span<const Column> default_fields() const override {
+    static constexpr Column kShown[] = {
+        Column::MapId,   Column::MapName,       Column::MapType,       Column::Entries,
+        Column::Fill,    Column::MapMemory,     Column::MapMemoryReal, Column::MapMemoryIdle,
+        Column::GadgetName, Column::Comms,
+    };
+    return kShown;
+  }
 
   Row total(const KernelSnapshot& now, const std::vector<RegisteredInstance>& registry, const KernelSnapshot* before,
             const std::vector<Row>& rows) const override {

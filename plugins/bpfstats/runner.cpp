@@ -1,5 +1,10 @@
 #include "runner.h"
 
+#include <string>
+#include <vector>
+
+#include "columns.h"
+
 namespace ig::bpfstats {
 
 std::unique_ptr<Runner> make_runner(const Config& config, RunEnv env, bool stats_were_on) {
@@ -10,6 +15,13 @@ std::unique_ptr<Runner> make_runner(const Config& config, RunEnv env, bool stats
     case RunMode::Metrics: return make_metrics_runner(env, std::move(view), config);
   }
   return make_one_shot_runner(env, std::move(view), config, stats_were_on);
+}
+
+Result<void> present_run(Context& ctx, const Config& config) {
+  if (config.count != 0) ctx.finishes_by_itself();
+  std::vector<std::string> names;
+  for (Column c : make_view(config.view)->default_fields()) names.emplace_back(column_name(c));
+  return names.empty() ? Result<void>{} : ctx.default_fields(std::move(names));
 }
 
 }  // namespace ig::bpfstats

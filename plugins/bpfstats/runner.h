@@ -35,6 +35,10 @@ class Runner {
 // counters need no warm-up.
 std::unique_ptr<Runner> make_runner(const Config& config, RunEnv env, bool stats_were_on);
 
+// Tell the client how to show the run: whether it ends by itself, and the view's
+// default columns when they are not the description's.
+Result<void> present_run(Context& ctx, const Config& config);
+
 // The modes make_runner() chooses from, one file each.
 std::unique_ptr<Runner> make_one_shot_runner(RunEnv env, std::unique_ptr<View> view, const Config& config,
                                              bool stats_were_on);

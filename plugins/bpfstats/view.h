@@ -48,6 +48,9 @@ class View {
   // Whether its rows show run counters, which a one-shot must sample for while stats
   // were off.
   virtual bool counts_runs() const { return true; }
+  // The columns a client shows when the user names none with --fields; empty: the
+  // description's defaults.
+  virtual std::span<const Column> default_fields() const { return {}; }
   // The order when --sort is not given.
   virtual SortOrder default_sort() const { return SortOrder{Column::Runtime, true}; }
   // --total: one row over the objects of `rows` (built from `now`), each kernel

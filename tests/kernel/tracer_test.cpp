@@ -118,6 +118,8 @@ class FakeHost final : public ig::Context {
   ig::RegistryAccess* registry() override { return nullptr; }
   ig::BpfStatsAccess* bpf_stats() override { return nullptr; }
   ig::MetricsAccess* metrics() override { return nullptr; }
+  void finishes_by_itself() override {}
+  ig::Result<void> default_fields(std::vector<std::string>) override { return {}; }
 
  private:
   ig::Params params_;

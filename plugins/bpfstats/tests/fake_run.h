@@ -37,6 +37,8 @@ class FakeContext final : public Context, private RegistryAccess, private BpfSta
   bool stats_on = false;
   std::vector<std::vector<MetricFamily>> published;
   std::optional<Error> refuse_publish;  // set: publish() fails with it
+  bool finishes_by_itself_called = false;
+  std::vector<std::string> default_fields_given;
 
   const Params& params() const override { return params_; }
   std::string_view instance_id() const override { return "ffffffffffffffffffffffffffffffff"; }
@@ -66,6 +68,11 @@ class FakeContext final : public Context, private RegistryAccess, private BpfSta
   RegistryAccess* registry() override { return this; }
   BpfStatsAccess* bpf_stats() override { return this; }
   MetricsAccess* metrics() override { return this; }
+  void finishes_by_itself() override { finishes_by_itself_called = true; }
+  Result<void> default_fields(std::vector<std::string> names) override {
+    default_fields_given = std::move(names);
+    return {};
+  }
 
   // Fire the one timer the run armed.
   void tick() { timers.at(0).second(); }

@@ -270,6 +270,7 @@ def check_instance_rows(sandbox, instances):
     rows, err = sandbox.bpfstats()
     after = KernelView()
     expect("sampled BPF run-time stats for 1s" in err, f"one-shot run did not say it sampled: {err!r}")
+    expect("Ctrl-C" not in err, f"a one-shot, which ends by itself, told the user to press Ctrl-C: {err!r}")
     by_name = {row["gadgetName"]: row for row in rows}
     expect(set(instances) <= set(by_name), f"instance rows {sorted(by_name)}, expected {sorted(instances)}")
     for name, prog_ids in instances.items():
@@ -365,6 +366,17 @@ def check_bad_input(sandbox):
         expect(rc != 0 and "--interval" in err, f"--interval {interval}: rc {rc}, {err!r}")
 
 
+def check_maps_columns(sandbox):
+    """--maps shows map columns by default (the run's own default fields), --fields wins."""
+    rc, out, err = sandbox.ig_run("bpfstats", "--maps")
+    header = out.splitlines()[0].split() if out.strip() else []
+    expect(rc == 0 and header[:3] == ["MAPID", "MAPNAME", "MAPTYPE"], f"--maps header {header}: {err!r}")
+    expect("RUNTIME" not in header, f"--maps shows the instance columns: {header}")
+    rc, out, err = sandbox.ig_run("bpfstats", "--maps", "--fields", "mapID,keySize")
+    header = out.splitlines()[0].split() if out.strip() else []
+    expect(rc == 0 and header == ["MAPID", "KEYSIZE"], f"--maps --fields mapID,keySize: header {header}: {err!r}")
+
+
 def holds_stats_fd(pid):
     fd_dir = f"/proc/{pid}/fd"
     for fd in os.listdir(fd_dir):
@@ -385,8 +397,9 @@ def check_stats_switch(force_sysctl):
     try:
         run = sandbox.spawn([os.environ["IG"], "run", "bpfstats", "--all", "--interval", "200ms", "--count", "15",
                              "-o", "json"], "switch")
-        # Stats are on once start() returned, which the "attached" line follows.
-        wait_for(lambda: any(ATTACHED.match(l) for l in run.stderr().splitlines()), 20, "bpfstats did not start", run)
+        # Stats are on once start() returned, which the first row follows (a run that
+        # ends by itself prints no "attached" line).
+        wait_for(lambda: run.stdout().strip(), 20, "bpfstats printed no row", run)
         expect(holds_stats_fd(sandbox.daemon.pid) != force_sysctl,
                f"{how}: the daemon {'holds' if force_sysctl else 'lacks'} a bpf-stats fd while bpfstats runs")
         if force_sysctl:
@@ -428,6 +441,7 @@ def run():
         check_interval(sandbox, "bst_detached", instances["bst_detached"])
         check_warm_all(sandbox, bpftrace.pid)
         check_bad_input(sandbox)
+        check_maps_columns(sandbox)
 
         # Gone instances are gone from bpfstats.
         removed = subprocess.run([os.environ["IG"], "remove", "bst_detached"], capture_output=True, text=True,

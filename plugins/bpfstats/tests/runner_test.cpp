@@ -307,3 +307,22 @@ TEST_CASE("a collector leaves out the series of an instance removed while its pa
     CHECK(family.samples[0].instance_id == kIdA);
   }
 }
+
+TEST_CASE("a run tells the client whether it ends by itself and which columns fit its rows") {
+  auto presented = [](std::map<std::string, std::string> given) {
+    FakeContext ctx;
+    auto config = parse_config(params(std::move(given)));
+    REQUIRE(config.ok());
+    REQUIRE(present_run(ctx, config.value()).ok());
+    return std::pair{ctx.finishes_by_itself_called, ctx.default_fields_given};
+  };
+  CHECK(presented({}) == std::pair{true, std::vector<std::string>{}});
+  CHECK(presented({{"count", "3"}}).first);
+  CHECK_FALSE(presented({{"interval", "1000000000"}}).first);
+  CHECK_FALSE(presented({{"metrics", "true"}}).first);
+  auto maps = presented({{"maps", "true"}, {"interval", "2000000000"}});
+  CHECK_FALSE(maps.first);
+  REQUIRE(maps.second.size() >= 4);
+  CHECK(maps.second[0] == "mapID");
+  CHECK(maps.second[1] == "mapName");
+}

@@ -62,6 +62,18 @@ class Context {
   virtual RegistryAccess* registry() = 0;    // Capability::Registry
   virtual BpfStatsAccess* bpf_stats() = 0;   // Capability::BpfStats
   virtual MetricsAccess* metrics() = 0;      // Capability::Metrics
+
+  // Since ABI 2.1 (a plugin that calls them loads only in ig 2.1+). How the client
+  // that started the run presents it; call from start(), the client reads them once
+  // start() returns.
+  // The run ends by itself (it calls finish() without being asked), so the client
+  // does not tell the user to press Ctrl-C.
+  virtual void finishes_by_itself() = 0;
+  // The columns, in order, a client shows when the user named none with --fields
+  // (tables only: JSON and YAML keep every field):
+  // for a run whose parameters chose records that the default columns do not fit.
+  // Each name must be one of Description::fields; an unknown one fails the run.
+  virtual Result<void> default_fields(std::vector<std::string> names) = 0;
 };
 
 }  // namespace ig

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #define IG_ABI_MAJOR 2
-#define IG_ABI_MINOR 0
+#define IG_ABI_MINOR 1
 
 // The C++ standard library ABI this translation unit is compiled against.
 // std::string, std::vector and std::function cross the plugin boundary, so their
