@@ -8,10 +8,10 @@
 namespace ig::host::top {
 namespace {
 
-constexpr std::array<std::string_view, 18> kNames = {
+constexpr std::array<std::string_view, 19> kNames = {
     "gadgetID", "gadgetName", "gadgetImage", "progID", "progName", "progType", "runtimeDelta", "runcountDelta",
     "cpu",      "elapsed",    "mapMemory",   "mapCount", "pids",   "comms",    "batch",        "batchRows",
-    "mapMemoryReal", "progMemory"};
+    "mapMemoryReal", "progMemory", "total"};
 
 // Columns a row cannot be shown without; the others are shown when bpfstats has them.
 constexpr std::size_t kRequired = 16;
@@ -81,7 +81,9 @@ Result<DecodedRecord> RecordReader::read(const void* record, std::size_t size) c
   row.gadget_name = text(base, field(kGadgetName));
   row.gadget_image = text(base, field(kGadgetImage));
   row.prog_id = static_cast<std::uint32_t>(unsigned_value(base, field(kProgId)));
-  row.kind = row.prog_id == 0 ? RowKind::Instance : RowKind::Program;
+  bool total = at_[kTotal] && field(kTotal).type == FieldType::Bool && field(kTotal).offset < size &&
+               base[field(kTotal).offset] != 0;
+  row.kind = total ? RowKind::Total : row.prog_id == 0 ? RowKind::Instance : RowKind::Program;
   row.prog_name = text(base, field(kProgName));
   row.prog_type = text(base, field(kProgType));
   row.runtime_delta = unsigned_value(base, field(kRuntimeDelta));

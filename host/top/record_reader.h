@@ -36,7 +36,8 @@ class RecordReader {
 
   enum Index : std::size_t {
     kGadgetId, kGadgetName, kGadgetImage, kProgId, kProgName, kProgType, kRuntimeDelta, kRuncountDelta, kCpu,
-    kElapsed, kMapMemory, kMapCount, kPids, kComms, kBatch, kBatchRows, kMapMemoryReal, kProgMemory, kCount
+    kElapsed, kMapMemory, kMapCount, kPids, kComms, kBatch, kBatchRows, kMapMemoryReal, kProgMemory, kTotal,
+    kCount
   };
   explicit RecordReader(std::vector<Field> fields);
 

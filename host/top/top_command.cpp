@@ -55,7 +55,7 @@ int cmd_top(const CliContext& cli, const std::vector<std::string>& args) {
   auto reader = top::RecordReader::create(description);
   if (!reader) return fail(reader.error().message);
   // bpfstats checks its own parameters; this normalises them as `ig run` would.
-  auto run_options = parse_run_options({"bpfstats", "--all", "--instances", "--interval", interval}, description);
+  auto run_options = parse_run_options({"bpfstats", "--all", "--instances", "--total", "--interval", interval}, description);
   if (!run_options) return fail(run_options.error().message);
   if (auto privileged = check_bpf_privileges(); !privileged) return fail(privileged.error().message);
 

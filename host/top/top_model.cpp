@@ -61,10 +61,17 @@ void TopModel::apply(std::vector<TopRow> batch) {
 }
 
 void TopModel::take(std::vector<TopRow> batch) {
+  totals_ = {};
+  for (const TopRow& row : batch)
+    if (row.kind == RowKind::Total) {
+      totals_.node_maps = row.map_count;
+      totals_.node_map_memory = row.map_memory;
+      totals_.node_map_memory_real = row.map_memory_real;
+    }
+  std::erase_if(batch, [](const TopRow& row) { return row.kind == RowKind::Total; });
   rows_ = std::move(batch);
   changed();
   ++batches_;
-  totals_ = {};
   std::unordered_set<std::string> present;
   for (const TopRow& row : rows_) {
     const std::string& key = row.key();
@@ -76,7 +83,7 @@ void TopModel::take(std::vector<TopRow> batch) {
     if (row.kind == RowKind::Program) {
       totals_.cpu += row.cpu;
       ++totals_.programs;
-    } else {
+    } else if (row.kind == RowKind::Instance) {
       ++totals_.instances;
       totals_.ig_maps += row.map_count;
       totals_.ig_map_memory += row.map_memory;

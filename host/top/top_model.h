@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,10 @@ struct Totals {
   std::size_t instances = 0;   // ig instances that own BPF objects
   std::uint64_t ig_maps = 0;   // distinct maps per instance, summed
   std::uint64_t ig_map_memory = 0;
+  // From bpfstats' total row: the maps of every program on the node, each once.
+  std::optional<std::uint64_t> node_maps;
+  std::optional<std::uint64_t> node_map_memory;       // memlock
+  std::optional<std::uint64_t> node_map_memory_real;  // what they hold, where known
   std::uint64_t elapsed_ns = 0;  // what the last batch measured over
 };
 

@@ -7,7 +7,8 @@
 
 namespace ig::host::top {
 
-enum class RowKind : std::uint8_t { Instance, Program };
+// Total: bpfstats' --total row, every program and map of the batch counted once.
+enum class RowKind : std::uint8_t { Instance, Program, Total };
 
 struct TopRow {
   RowKind kind = RowKind::Program;

@@ -27,7 +27,8 @@ const char* const kHelp[] = {
     "",
     "%CPU is the time the kernel ran the program(s) over the time measured between",
     "two snapshots, as a percentage of one CPU (above 100 on several CPUs at once).",
-    "MAPMEM is the maps' memlock, each distinct map once per row.",
+    "MAPMEM is the maps' memlock, each distinct map once per row. The header's maps",
+    "are those of every program on the node, each once (real: what they hold).",
     "",
     "any key closes this help",
 };
@@ -93,8 +94,15 @@ void View::draw(const TopModel& model, const UiState& ui) {
 void View::draw_header(const TopModel& model, const UiState& ui, int width) {
   const Totals& t = model.totals();
   std::string first = "ig top  BPF " + percent_text(t.cpu) + "% of a CPU  " + std::to_string(t.programs) +
-                      " programs  " + std::to_string(t.instances) + " instances, " + std::to_string(t.ig_maps) +
-                      " maps, " + bytes_text(t.ig_map_memory) + " map memory";
+                      " programs  " + std::to_string(t.instances) + " instances";
+  if (t.node_maps && t.node_map_memory) {
+    // The node's maps (those of every program, each once), not only ig's.
+    first += "  " + std::to_string(*t.node_maps) + " maps " + bytes_text(*t.node_map_memory);
+    if (t.node_map_memory_real && *t.node_map_memory_real != *t.node_map_memory)
+      first += " (" + bytes_text(*t.node_map_memory_real) + " real)";
+  } else {
+    first += ", " + std::to_string(t.ig_maps) + " maps, " + bytes_text(t.ig_map_memory) + " map memory";
+  }
   if (!model.has_data()) first = "ig top  waiting for the first snapshot (every " + ui.interval + ")";
   put_text(0, 0, first, width, A_BOLD);
   std::string second = "BPF stats on: " + ui.stats_origin + "  every " + ui.interval + "  sort " +

@@ -72,6 +72,27 @@ TEST_CASE("the header totals every program on the node and the instances' maps")
   CHECK(t.elapsed_ns == 1'000'000'000);
 }
 
+TEST_CASE("bpfstats' total row gives the node's maps, and is never a row of the list") {
+  TopModel model(Scope::AllPrograms);
+  model.apply(batch());
+  CHECK_FALSE(model.totals().node_maps.has_value());
+  std::vector<TopRow> with_total = batch();
+  TopRow total = program(0, "TOTAL", "", 3.5);
+  total.kind = RowKind::Total;
+  total.map_count = 42;
+  total.map_memory = 1 << 20;
+  total.map_memory_real = 3 << 20;
+  with_total.push_back(total);
+  model.apply(with_total);
+  const Totals& t = model.totals();
+  CHECK(t.node_maps == 42u);
+  CHECK(t.node_map_memory == std::uint64_t{1} << 20);
+  CHECK(t.node_map_memory_real == std::uint64_t{3} << 20);
+  CHECK(t.programs == 4);                             // the total is not a program
+  CHECK(t.cpu == doctest::Approx(2.0 + 0.5 + 1.0));  // nor counted twice
+  CHECK(names(model) == std::vector<std::string>{"ig_openat", "kprobe_x", "ig_exec_e", "ig_open"});
+}
+
 TEST_CASE("sorting: by a column, again to reverse, r to reverse; text columns start A to Z") {
   TopModel model(Scope::Instances);
   model.apply(batch());

@@ -141,6 +141,11 @@ TEST_CASE("bpfstats' own records read back by column name, and batches come whol
   CHECK(decoded->batch == 7);
   CHECK(decoded->row.prog_memory == 0u);  // this bpfstats has progMemory (issue 12): the record's zero
   CHECK_FALSE(reader->read(record.data(), 16).ok());
+  bool total = true;
+  std::vector<unsigned char> saved = record;
+  put("total", &total, 1);
+  CHECK(reader->read(record.data(), record.size())->row.kind == RowKind::Total);
+  record = saved;
 
   // A bpfstats with progMemory (issue 12) fills that column too.
   ig::Description newer = d;
