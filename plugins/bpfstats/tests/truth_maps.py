@@ -177,6 +177,10 @@ def check_all_total(rows, kernel):
     expect(total["mapMemory"] == memlock and total["mapCount"] == len(maps),
            f"--all --total: mapMemory {total['mapMemory']} over {total['mapCount']} maps, bpftool {memlock} "
            f"over {len(maps)}")
-    expect(total["progMemory"] == sum(prog_memory(kernel.progs[p]) for p in listed),
-           f"--all --total: progMemory {total['progMemory']}")
+    expected = sum(prog_memory(kernel.progs[p]) for p in listed)
+    differ = [(row["progID"], row["progName"], row["progMemory"], prog_memory(kernel.progs[row["progID"]]))
+              for row in rows[:-1] if row["progMemory"] != prog_memory(kernel.progs[row["progID"]])]
+    expect(total["progMemory"] == expected,
+           f"--all --total: progMemory {total['progMemory']}, bpftool {expected}; (id, name, ig, bpftool) that "
+           f"differ: {differ}")
     expect(total["runtime"] == sum(row["runtime"] for row in rows[:-1]), "--all --total: runtime is not the sum")
