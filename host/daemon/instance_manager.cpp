@@ -46,6 +46,7 @@ const InstanceManager::Managed* InstanceManager::find_named(const InstanceName& 
 
 Result<StartedInstance> InstanceManager::start(InstanceSpec spec, bool detached, std::shared_ptr<InstanceSink> owner,
                                                bool restoring) {
+  resident_.drop_changed();
   auto plugin = catalog_.find(spec.gadget);
   if (!plugin) return plugin.error();
   auto managed = std::make_unique<Managed>(spec, detached);
@@ -55,6 +56,7 @@ Result<StartedInstance> InstanceManager::start(InstanceSpec spec, bool detached,
   if (owner) managed->sink->subscribe(owner);
   managed->instance = std::make_unique<Instance>(services_, plugin.value(), spec, *managed->sink);
   Result<void> started = managed->instance->start();
+  if (started) resident_.keep(plugin.value());
   if (!started && !restoring) return started.error();
   if (!started) {
     managed->info.status = InstanceStatus::Error;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "daemon/state_store.h"
+#include "daemon/resident_plugins.h"
 #include "loader/plugin_loader.h"
 #include "runtime/instance.h"
 #include "runtime/instance_info.h"
@@ -71,6 +72,7 @@ class InstanceManager {
   HostServices& services_;
   PluginCatalog catalog_;
   StateStore& store_;
+  ResidentPlugins resident_;  // declared before the instances: outlives them
   std::map<InstanceId, std::unique_ptr<Managed>> instances_;
 };
 

@@ -14,8 +14,8 @@ namespace {
 using MemoryById = std::unordered_map<std::uint32_t, MapMemory>;
 
 // The memlock and type of the last snapshot's fixed-size maps, kept while the
-// plugin stays loaded (an --interval run, a metrics collector; a one-shot starts
-// empty). A map that a program just read references exists, so when its memlock is
+// plugin stays loaded: the daemon keeps a plugin loaded once it ran (see its
+// resident_plugins.h), so one-shots after the first find it too. A map that a program just read references exists, so when its memlock is
 // known here it costs no syscall. Map ids are allocated cyclically over 2^31 values
 // and are not reused before that wraps. Several snapshots may run at once; the last
 // one wins.

@@ -97,7 +97,7 @@ TEST_CASE("a Run request: an empty name means generate one, any other must be va
 
 TEST_CASE("Started names the instance; the Attach reply adds its plugin file") {
   StartedInstance started{InstanceId::parse(kId).value(), InstanceName::parse("web").value(), "/opt/x/trace_open.so",
-                          "/opt/x/trace_open.so"};
+                          "/opt/x/trace_open.so", {}};
   CHECK(started_message(started).type() == protocol::Type::Started);
   CHECK(started_message(started).fields() ==
         Fields{{"id", kId}, {"name", "web"}, {"gadget", "/opt/x/trace_open.so"}});
