@@ -97,7 +97,7 @@ void View::draw_header(const TopModel& model, const UiState& ui, int width) {
                       " programs  " + std::to_string(t.instances) + " instances";
   if (t.node_maps && t.node_map_memory) {
     // The node's maps (those of every program, each once), not only ig's.
-    first += "  " + std::to_string(*t.node_maps) + " maps " + bytes_text(*t.node_map_memory);
+    first += ", " + std::to_string(*t.node_maps) + " maps, " + bytes_text(*t.node_map_memory) + " map memory";
     if (t.node_map_memory_real && *t.node_map_memory_real != *t.node_map_memory)
       first += " (" + bytes_text(*t.node_map_memory_real) + " real)";
   } else {
