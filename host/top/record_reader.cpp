@@ -8,10 +8,10 @@
 namespace ig::host::top {
 namespace {
 
-constexpr std::array<std::string_view, 19> kNames = {
+constexpr std::array<std::string_view, 22> kNames = {
     "gadgetID", "gadgetName", "gadgetImage", "progID", "progName", "progType", "runtimeDelta", "runcountDelta",
     "cpu",      "elapsed",    "mapMemory",   "mapCount", "pids",   "comms",    "batch",        "batchRows",
-    "mapMemoryReal", "progMemory", "total"};
+    "mapMemoryReal", "progMemory", "total", "mapID", "mapName", "mapType"};
 
 // Columns a row cannot be shown without; the others are shown when bpfstats has them.
 constexpr std::size_t kRequired = 16;
@@ -83,7 +83,15 @@ Result<DecodedRecord> RecordReader::read(const void* record, std::size_t size) c
   row.prog_id = static_cast<std::uint32_t>(unsigned_value(base, field(kProgId)));
   bool total = at_[kTotal] && field(kTotal).type == FieldType::Bool && field(kTotal).offset < size &&
                base[field(kTotal).offset] != 0;
-  row.kind = total ? RowKind::Total : row.prog_id == 0 ? RowKind::Instance : RowKind::Program;
+  row.map_id = static_cast<std::uint32_t>(optional_number(base, size, kMapId).value_or(0));
+  row.kind = total             ? RowKind::Total
+             : row.prog_id != 0 ? RowKind::Program
+             : row.map_id != 0  ? RowKind::Map
+                                : RowKind::Instance;
+  if (row.kind == RowKind::Map) {
+    row.map_name = optional_text(base, size, kMapName);
+    row.map_type = optional_text(base, size, kMapType);
+  }
   row.prog_name = text(base, field(kProgName));
   row.prog_type = text(base, field(kProgType));
   row.runtime_delta = unsigned_value(base, field(kRuntimeDelta));
@@ -99,6 +107,13 @@ Result<DecodedRecord> RecordReader::read(const void* record, std::size_t size) c
   out.batch = unsigned_value(base, field(kBatch));
   out.batch_rows = static_cast<std::uint32_t>(unsigned_value(base, field(kBatchRows)));
   return out;
+}
+
+std::string RecordReader::optional_text(const unsigned char* base, std::size_t size, std::size_t index) const {
+  if (!at_[index]) return {};
+  const Field& f = fields_[*at_[index]];
+  if (f.type != FieldType::String || f.offset + f.size > size) return {};
+  return text(base, f);
 }
 
 std::optional<std::uint64_t> RecordReader::optional_number(const unsigned char* base, std::size_t size,

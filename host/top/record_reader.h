@@ -33,11 +33,12 @@ class RecordReader {
  private:
   // A column only some bpfstats builds have (mapMemoryReal, progMemory): nothing without it.
   std::optional<std::uint64_t> optional_number(const unsigned char* base, std::size_t size, std::size_t index) const;
+  std::string optional_text(const unsigned char* base, std::size_t size, std::size_t index) const;
 
   enum Index : std::size_t {
     kGadgetId, kGadgetName, kGadgetImage, kProgId, kProgName, kProgType, kRuntimeDelta, kRuncountDelta, kCpu,
     kElapsed, kMapMemory, kMapCount, kPids, kComms, kBatch, kBatchRows, kMapMemoryReal, kProgMemory, kTotal,
-    kCount
+    kMapId, kMapName, kMapType, kCount
   };
   explicit RecordReader(std::vector<Field> fields);
 

@@ -76,16 +76,18 @@ std::vector<TableColumn> layout_columns(std::size_t width, const TableContext& c
 }
 
 std::string cell_text(const TopRow& row, ColumnId column, Level level) {
+  const bool runs = row.kind != RowKind::Map;  // a map's row has no run figures
   switch (column) {
     case ColumnId::Name: return row.name();
     case ColumnId::Gadget:
       if (row.kind == RowKind::Instance) return row.gadget_image;
+      if (row.kind == RowKind::Map) return row.map_type;
       if (level == Level::Programs) return row.prog_type;
       return row.gadget_name.empty() ? holders_text(row) : row.gadget_name;
-    case ColumnId::Cpu: return percent_text(row.cpu);
-    case ColumnId::RuntimePerS: return row.elapsed_ns ? duration_text(row.runtime_per_s()) : "-";
-    case ColumnId::RunsPerS: return rate_or_blank(row.runs_per_s(), row.elapsed_ns);
-    case ColumnId::AvgNs: return row.avg_ns() ? duration_text(*row.avg_ns()) : "-";
+    case ColumnId::Cpu: return runs ? percent_text(row.cpu) : "";
+    case ColumnId::RuntimePerS: return !runs ? "" : row.elapsed_ns ? duration_text(row.runtime_per_s()) : "-";
+    case ColumnId::RunsPerS: return runs ? rate_or_blank(row.runs_per_s(), row.elapsed_ns) : "";
+    case ColumnId::AvgNs: return !runs ? "" : row.avg_ns() ? duration_text(*row.avg_ns()) : "-";
     case ColumnId::MapMemory: return bytes_text(row.map_memory);
     case ColumnId::MapUsed: return row.map_memory_real ? bytes_text(*row.map_memory_real) : "-";
     case ColumnId::MapCount: return std::to_string(row.map_count);

@@ -75,10 +75,11 @@ void TopModel::take(std::vector<TopRow> batch) {
   std::unordered_set<std::string> present;
   for (const TopRow& row : rows_) {
     const std::string& key = row.key();
+    present.insert(key);
+    if (row.kind == RowKind::Map) continue;  // no runs: nothing to graph or total
     History& h = history_[key];
     h.cpu.push(row.cpu);
     h.runs.push(row.runs_per_s());
-    present.insert(key);
     totals_.elapsed_ns = std::max(totals_.elapsed_ns, row.elapsed_ns);
     if (row.kind == RowKind::Program) {
       totals_.cpu += row.cpu;
@@ -95,7 +96,8 @@ void TopModel::take(std::vector<TopRow> batch) {
 bool TopModel::in_level(const TopRow& row, const Frame& frame) const {
   switch (frame.level) {
     case Level::List: return row.kind == (scope_ == Scope::Instances ? RowKind::Instance : RowKind::Program);
-    case Level::Programs: return row.kind == RowKind::Program && row.gadget_id == frame.focus;
+    case Level::Programs:
+      return (row.kind == RowKind::Program || row.kind == RowKind::Map) && row.gadget_id == frame.focus;
     case Level::Detail: return row.key() == frame.focus;
   }
   return false;
@@ -113,6 +115,8 @@ const std::vector<const TopRow*>& TopModel::visible() const {
   for (const TopRow& row : rows_)
     if (in_level(row, frames_.back()) && matches_filter(row)) visible_.push_back(&row);
   std::stable_sort(visible_.begin(), visible_.end(), [this](const TopRow* a, const TopRow* b) {
+    const bool a_map = a->kind == RowKind::Map, b_map = b->kind == RowKind::Map;
+    if (a_map != b_map) return b_map;  // an instance's programs first, then its maps
     std::weak_ordering by = compare(*a, *b, sort_);
     if (by != 0) return descending_ ? by > 0 : by < 0;
     if (a->name() != b->name()) return a->name() < b->name();  // a steady order for ties
@@ -164,7 +168,7 @@ void TopModel::move_to_last() { move(static_cast<long>(rows_.size()) + 1); }
 
 void TopModel::enter() {
   const TopRow* row = selected();
-  if (!row || level() == Level::Detail) return;
+  if (!row || level() == Level::Detail || row->kind == RowKind::Map) return;  // a map has no run graphs
   if (row->kind == RowKind::Instance)
     frames_.push_back({Level::Programs, row->gadget_id, {}, 0});
   else

@@ -7,8 +7,9 @@
 
 namespace ig::host::top {
 
-// Total: bpfstats' --total row, every program and map of the batch counted once.
-enum class RowKind : std::uint8_t { Instance, Program, Total };
+// Map: one of an instance's maps. Total: bpfstats' --total row, every program and
+// map of the batch counted once.
+enum class RowKind : std::uint8_t { Instance, Program, Map, Total };
 
 struct TopRow {
   RowKind kind = RowKind::Program;
@@ -18,6 +19,9 @@ struct TopRow {
   std::uint32_t prog_id = 0;
   std::string prog_name;
   std::string prog_type;
+  std::uint32_t map_id = 0;  // a Map row's
+  std::string map_name;
+  std::string map_type;
   double cpu = 0;                 // % of one CPU over `elapsed_ns`
   std::uint64_t runtime_delta = 0;  // ns run during `elapsed_ns`
   std::uint64_t runcount_delta = 0;
@@ -32,11 +36,16 @@ struct TopRow {
   // Instances by id, programs by kernel id: stable across batches. Made once, on first
   // use (sorting and selection ask often): set the fields before asking.
   const std::string& key() const {
-    if (key_.empty()) key_ = kind == RowKind::Instance ? "i:" + gadget_id : "p:" + std::to_string(prog_id);
+    if (key_.empty())
+      key_ = kind == RowKind::Instance ? "i:" + gadget_id
+             : kind == RowKind::Map    ? "m:" + std::to_string(map_id)
+                                       : "p:" + std::to_string(prog_id);
     return key_;
   }
   // What the NAME column shows.
-  const std::string& name() const { return kind == RowKind::Instance ? gadget_name : prog_name; }
+  const std::string& name() const {
+    return kind == RowKind::Instance ? gadget_name : kind == RowKind::Map ? map_name : prog_name;
+  }
   // Runtime per second of wall time, in ns (equals cpu * 1e7).
   double runtime_per_s() const { return per_second(runtime_delta); }
   double runs_per_s() const { return per_second(runcount_delta); }

@@ -17,7 +17,7 @@ const char* const kHelp[] = {
     "ig top keys",
     "",
     "  Up/Down, j/k      move           PgUp/PgDn, g/G  page, first, last",
-    "  Enter             into an instance's programs, or a program's graphs",
+    "  Enter             into an instance's programs and maps, or a program's graphs",
     "  Esc, Backspace    back (at the top: clear the filter)",
     "  s, F2-F9          sort by the next column / by column 1-8",
     "  r                 reverse the order",
@@ -39,7 +39,7 @@ std::string level_title(const TopModel& model) {
     case Level::List:
       return model.scope() == Scope::Instances ? "ig instances" : "every BPF program on the node";
     case Level::Programs:
-      return focus ? "programs of '" + focus->gadget_name + "' (" + focus->gadget_image + ")"
+      return focus ? "programs and maps of '" + focus->gadget_name + "' (" + focus->gadget_image + ")"
                    : "programs of an instance that is gone";
     case Level::Detail:
       return focus ? "program '" + focus->prog_name + "' (id " + std::to_string(focus->prog_id) + ")"

@@ -149,7 +149,8 @@ Description describe() {
        "one row per BPF program on the system, ours and other tools', instead of one per ig instance"},
       {"gadgets-only", ParamType::Bool, "false", "with --all: only programs owned by ig instances"},
       {"instances", ParamType::Bool, "false",
-       "with --all: each batch also has one row per instance (progID 0), from the same snapshot"},
+       "with --all: each batch also has one row per instance (progID 0) and one per map an instance owns "
+       "(progID 0, mapID set), from the same snapshot: what ig top reads"},
       // Empty by default, so "given" and "not given" differ: not given is one-shot.
       {"interval", ParamType::Duration, "",
        "emit a snapshot every INTERVAL until Ctrl-C (or --count), with runtimeDelta, runcountDelta and cpu "

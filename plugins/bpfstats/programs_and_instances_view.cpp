@@ -1,10 +1,11 @@
-// --all --instances: every program's row and every instance's row from one snapshot,
-// so a client such as `ig top` gets both the per-instance figures (distinct maps,
-// registered maps no program uses) and the programs behind them in one batch, from
-// one kernel pass.
+// --all --instances: every program's row, every instance's row and a row for each map
+// an instance owns, from one snapshot, so a client such as `ig top` gets the
+// per-instance figures (distinct maps, registered maps no program uses) and the
+// programs and maps behind them in one batch, from one kernel pass.
 #include <set>
 #include <string>
 
+#include "map_rows.h"
 #include "view.h"
 
 namespace ig::bpfstats {
@@ -21,6 +22,7 @@ class ProgramsAndInstancesView final : public View {
     if (!request.all_programs) request.program_ids = std::move(ours.program_ids);
     request.map_ids = std::move(ours.map_ids);
     request.map_users = request.map_users || ours.map_users;
+    request.map_details = true;  // the owned maps' names, types and fill
     return request;
   }
 
@@ -29,10 +31,14 @@ class ProgramsAndInstancesView final : public View {
     std::vector<Row> rows = programs_->rows(now, registry, before);
     std::vector<Row> instances = instances_->rows(now, registry, before);
     rows.insert(rows.end(), std::make_move_iterator(instances.begin()), std::make_move_iterator(instances.end()));
+    const auto owner = owners(now, registry);
+    MapUsers users(now, registry);
+    for (const auto& [id, map] : now.maps)
+      if (auto it = owner.find(id); it != owner.end()) rows.push_back(map_row(now, map, it->second, users));
     return rows;
   }
 
-  std::string_view row_per() const override { return "program and one per instance"; }
+  std::string_view row_per() const override { return "program, one per instance and one per map it owns"; }
 
   std::span<const Column> columns() const override { return program_columns(); }
 
@@ -43,7 +49,7 @@ class ProgramsAndInstancesView final : public View {
     std::set<std::uint32_t> programs, maps;
     std::set<std::string> instances;
     for (const Row& row : rows) {
-      if (row.prog_id == 0) {
+      if (row.prog_id == 0) {  // an instance's row, or one of its maps
         instances.insert(row.gadget_id);
         continue;
       }

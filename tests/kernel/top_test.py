@@ -93,8 +93,9 @@ def table(screen):
         words = line.split()
         row = {"NAME": words[0]}
         for title, start, end in titles:  # numbers end where their right-aligned title ends
-            if title == "%CPU":
-                row["%CPU"] = float(line[max(0, end - 7):end].split()[-1])
+            if title == "%CPU":  # empty for a map's row
+                cell = line[max(0, end - 7):end].split()
+                row["%CPU"] = float(cell[-1]) if cell else None
         rows.append(row)
     return rows
 
@@ -156,11 +157,16 @@ def shows_sorts_drills_filters_and_quits(sandbox):
         expect("topexec" in names, f"trace_exec's instance is not listed: {names}")
         expect(re.search(r"\bBPF stats on: ", screen), f"the header does not say who keeps stats on:\n{screen}")
         expect("sort %cpu desc" in screen, f"the header does not name the sort:\n{screen}")
+        expect(re.search(r", \d+ maps, [\d.]+[KMG]? ?B? ?map memory", screen.splitlines()[0]),
+               f"the header does not give the node's maps:\n{screen}")
 
         pane.keys("Enter")  # topopen is selected: its programs
-        screen = pane.wait_for(lambda s: "programs of 'topopen'" in s, "topopen's programs")
+        screen = pane.wait_for(lambda s: "programs and maps of 'topopen'" in s and "ringbuf" in s,
+                               "topopen's programs and maps")
         progs = [r["NAME"] for r in table(screen)]
         expect("ig_openat" in progs or "ig_openat_e" in progs, f"trace_open's programs are not listed: {progs}")
+        maps = [r["NAME"] for r in table(screen) if r["%CPU"] is None]
+        expect("ig_open_events" in maps, f"trace_open's ring buffer is not among its maps: {maps}\n{screen}")
         expect("topexec" not in screen, f"another instance shows among topopen's programs:\n{screen}")
 
         pane.keys("Enter")  # the hottest program: its graphs

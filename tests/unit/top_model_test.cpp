@@ -93,6 +93,28 @@ TEST_CASE("bpfstats' total row gives the node's maps, and is never a row of the 
   CHECK(names(model) == std::vector<std::string>{"ig_openat", "kprobe_x", "ig_exec_e", "ig_open"});
 }
 
+TEST_CASE("an instance's maps show with its programs, never in the list, and have no graphs") {
+  std::vector<TopRow> rows = batch();
+  TopRow map = program(0, "", "a", 0);
+  map.kind = RowKind::Map;
+  map.map_id = 77;
+  map.map_name = "aa_events";  // first by name, yet after the programs
+  map.map_type = "ringbuf";
+  map.map_memory = 4 << 20;
+  rows.push_back(map);
+  TopModel model(Scope::Instances);
+  model.apply(rows);
+  CHECK(names(model) == std::vector<std::string>{"myopen", "myexec"});
+  CHECK(model.totals().instances == 2);
+  model.enter();  // myopen
+  CHECK(names(model) == std::vector<std::string>{"ig_openat", "ig_open", "aa_events"});  // maps last
+  model.move_to_last();
+  CHECK(model.selected()->key() == "m:77");
+  model.enter();
+  CHECK(model.level() == Level::Programs);  // a map has no run graphs to open
+  CHECK(model.history("m:77") == nullptr);
+}
+
 TEST_CASE("sorting: by a column, again to reverse, r to reverse; text columns start A to Z") {
   TopModel model(Scope::Instances);
   model.apply(batch());

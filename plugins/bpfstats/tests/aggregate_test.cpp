@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "aggregate.h"
 #include "view.h"
 
@@ -263,15 +265,26 @@ TEST_CASE("--all --instances: every program and every instance from one snapshot
   CHECK(plan.holders);
   CHECK(plan.map_ids == std::vector<std::uint32_t>{7});
 
+  CHECK(plan.map_details);  // the owned maps' rows need their names
+
   auto rows = build_rows(now, registry, kAllWithInstances, &before);
-  REQUIRE(rows.size() == 4);
+  REQUIRE(rows.size() == 4 + 3);  // 3 programs, 1 instance, its maps 1, 2 and 7
   std::size_t instance_rows = 0;
+  std::vector<std::uint32_t> map_rows;
   for (const Row& row : rows) {
     if (row.prog_id != 0) continue;
+    if (row.map_id != 0) {
+      map_rows.push_back(row.map_id);
+      CHECK(row.gadget_id == kIdA);
+      CHECK(row.map_count == 1);
+      continue;
+    }
     ++instance_rows;
     CHECK(row.gadget_id == kIdA);
     CHECK(row.runtime_delta == 300);
     CHECK(row.map_count == 3);  // maps 1 and 2 its programs use, and 7 it registered
   }
   CHECK(instance_rows == 1);
+  std::sort(map_rows.begin(), map_rows.end());
+  CHECK(map_rows == std::vector<std::uint32_t>{1, 2, 7});  // not map 3, another tool's
 }
