@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
   }
   const std::unique_ptr<View> all = make_view({ViewKind::Programs, false});
   const View& view = *all;
-  const SnapshotRequest no_holders{.all_programs = true, .program_ids = {}, .map_ids = {}, .holders = false};
+  SnapshotRequest no_holders;
+  no_holders.all_programs = true;
   unsigned long long sink = 0;
 
   if (cold) {

@@ -115,20 +115,22 @@ Result<void> read_maps(const SnapshotRequest& request, const std::set<std::uint3
   // Where the iterator cannot run, --maps reads bpf_map_info instead.
   const bool info_by_syscall = request.map_details && !details.get();
 
+  const std::set<std::uint32_t> info_ids(request.map_info_ids.begin(), request.map_info_ids.end());
   const MemoryById known = fixed_memlock().copy();
   MemoryById fixed;
   std::vector<std::uint32_t> queue(ids.begin(), ids.end());
   for (std::size_t i = 0; i < queue.size(); ++i) {  // grows by inner maps
     const std::uint32_t id = queue[i];
     if (snapshot.maps.count(id)) continue;
+    const bool with_info = info_by_syscall || info_ids.count(id);
     auto cached = known.find(id);
-    if (cached != known.end() && (listed_exist || referenced.count(id)) && !info_by_syscall) {
+    if (cached != known.end() && (listed_exist || referenced.count(id)) && !with_info) {
       snapshot.maps.emplace(id, MapInfo{id, cached->second.memlock, cached->second.type});
       fixed.insert(*cached);
       continue;
     }
     auto map = read_map(id, memlock, cached != known.end() ? std::optional(cached->second) : std::nullopt,
-                        info_by_syscall);
+                        with_info);
     if (!map) return map.error();
     if (!map.value()) continue;
     MapInfo& read = *map.value();

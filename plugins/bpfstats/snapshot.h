@@ -81,6 +81,9 @@ struct SnapshotRequest {
   bool map_users = false;
   bool all_maps = false;     // --maps
   bool map_details = false;  // name, sizes, flags and element count of every map read
+  // Name, sizes and flags of these few maps through bpf(), without the map iterator's
+  // pass over every map (no element count).
+  std::vector<std::uint32_t> map_info_ids;
   bool map_holders = false;  // find the processes holding the read maps
 };
 

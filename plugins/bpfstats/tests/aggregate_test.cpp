@@ -265,7 +265,7 @@ TEST_CASE("--all --instances: every program and every instance from one snapshot
   CHECK(plan.holders);
   CHECK(plan.map_ids == std::vector<std::uint32_t>{7});
 
-  CHECK(plan.map_details);  // the owned maps' rows need their names
+  CHECK(plan.map_info_ids == std::vector<std::uint32_t>{7});  // the owned maps' rows need their names
 
   auto rows = build_rows(now, registry, kAllWithInstances, &before);
   REQUIRE(rows.size() == 4 + 3);  // 3 programs, 1 instance, its maps 1, 2 and 7

@@ -32,14 +32,14 @@ TEST_CASE("holders carry each pid's comm, read once per pid") {
 }
 
 TEST_CASE("the iterator's pairs become pids by program, ascending and distinct") {
-  std::vector<holder_record> pairs = {{300, 42}, {17, 42}, {17, 42}, {17, 43}, {kSelf, kOwn}};
+  std::vector<holder_record> pairs = {{300, 42, 0}, {17, 42, 0}, {17, 42, 0}, {17, 43, 0}, {kSelf, kOwn, 0}};
   auto pids = pids_from_iterator(pairs, kOwn, kSelf, false);
   REQUIRE(pids);
   CHECK(*pids == PidsByProgram{{42, {17, 300}}, {43, {17}}});
 }
 
 TEST_CASE("a kept iterator lists its own program, held by us") {
-  auto pids = pids_from_iterator({{17, 42}, {kSelf, kOwn}}, kOwn, kSelf, true);
+  auto pids = pids_from_iterator({{17, 42, 0}, {kSelf, kOwn, 0}}, kOwn, kSelf, true);
   REQUIRE(pids);
   CHECK(*pids == PidsByProgram{{42, {17}}, {kOwn, {kSelf}}});
 }
@@ -56,10 +56,10 @@ TEST_CASE("map fds' pairs become pids by map, trusted through the iterator's own
 }
 
 TEST_CASE("pairs in another pid namespace's numbers are not trusted") {
-  CHECK_FALSE(pids_from_iterator({{17, 42}, {4000, kOwn}}, kOwn, kSelf, false));
+  CHECK_FALSE(pids_from_iterator({{17, 42, 0}, {4000, kOwn, 0}}, kOwn, kSelf, false));
 }
 
 TEST_CASE("pairs that miss the iterator's own program are not trusted") {
-  CHECK_FALSE(pids_from_iterator({{17, 42}}, kOwn, kSelf, false));
+  CHECK_FALSE(pids_from_iterator({{17, 42, 0}}, kOwn, kSelf, false));
   CHECK_FALSE(pids_from_iterator({}, kOwn, kSelf, true));
 }
