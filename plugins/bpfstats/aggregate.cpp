@@ -166,16 +166,21 @@ std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInsta
   return row;
 }
 
-Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
-                const KernelSnapshot* before, const MapUsers& users) {
-  Row row;
+void attribute(Row& row, std::uint32_t id, const RegisteredInstance* owner,
+               const std::map<std::uint32_t, std::vector<Holder>>& holders) {
   if (owner) {
     row.gadget_id = owner->id;
     row.gadget_name = owner->name;
     row.gadget_image = owner->gadget;
-  } else if (auto it = now.holders.find(prog.id); it != now.holders.end()) {
+  } else if (auto it = holders.find(id); it != holders.end()) {
     row.holders = it->second;
   }
+}
+
+Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,
+                const KernelSnapshot* before, const MapUsers& users) {
+  Row row;
+  attribute(row, prog.id, owner, now.holders);
   row.prog_id = prog.id;
   row.prog_name = prog.name;
   row.prog_type = prog.type;

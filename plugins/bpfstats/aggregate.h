@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -74,6 +75,11 @@ struct SortOrder {
 // `now` (it owns none, or they went).
 std::optional<Row> instance_row(const KernelSnapshot& now, const RegisteredInstance& instance,
                                 const KernelSnapshot* before, const MapUsers& users);
+// Who a row's object belongs to: its instance, or else the processes holding it
+// (`holders`, by object id).
+void attribute(Row& row, std::uint32_t id, const RegisteredInstance* owner,
+               const std::map<std::uint32_t, std::vector<Holder>>& holders);
+
 // One program, with the maps it references. `owner` is the instance it belongs to;
 // without one, the row names the program's holders instead.
 Row program_row(const KernelSnapshot& now, const ProgramInfo& prog, const RegisteredInstance* owner,

@@ -53,13 +53,7 @@ std::string type_name(std::uint32_t type) {
 
 Row map_row(const KernelSnapshot& now, const MapInfo& map, const RegisteredInstance* owner, const MapUsers& users) {
   Row row;
-  if (owner) {
-    row.gadget_id = owner->id;
-    row.gadget_name = owner->name;
-    row.gadget_image = owner->gadget;
-  } else if (auto it = now.map_holders.find(map.id); it != now.map_holders.end()) {
-    row.holders = it->second;
-  }
+  attribute(row, map.id, owner, now.map_holders);
   row.map_id = map.id;
   row.map_name = map.name;
   row.map_type = type_name(map.type);

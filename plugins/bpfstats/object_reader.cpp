@@ -11,6 +11,12 @@
 #include "fdinfo.h"
 
 namespace ig::bpfstats {
+
+std::string program_type_name(std::uint32_t type) {
+  const char* name = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(type));
+  return name ? name : "type" + std::to_string(type);
+}
+
 namespace {
 
 // libbpf 1.x returns -errno (and sets errno).
@@ -142,8 +148,7 @@ Result<std::optional<ProgramInfo>> read_program(std::uint32_t id, MemlockReader&
   ProgramInfo prog;
   prog.id = info.id;
   prog.name.assign(info.name, strnlen(info.name, sizeof(info.name)));
-  const char* type = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(info.type));
-  prog.type = type ? type : "type" + std::to_string(info.type);
+  prog.type = program_type_name(info.type);
   prog.run_time_ns = info.run_time_ns;
   prog.run_cnt = info.run_cnt;
   prog.recursion_misses = info.recursion_misses;

@@ -15,6 +15,11 @@
 #include "snapshot.h"
 
 namespace ig::bpfstats {
+// libbpf's name of a program type ("tracepoint"), or "typeN" for one it does not know.
+std::string program_type_name(std::uint32_t type);
+}  // namespace ig::bpfstats
+
+namespace ig::bpfstats {
 
 // A failed bpf() call as one line: what failed, the cause, and for missing privilege
 // or a kernel without BPF enumeration, the fix.

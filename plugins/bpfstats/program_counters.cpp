@@ -17,6 +17,7 @@
 
 #include "cpu_list.h"
 #include "iterator_records.h"
+#include "object_reader.h"
 #include "program_counters_record.h"
 
 namespace ig::bpfstats {
@@ -50,8 +51,7 @@ std::optional<ProgramInfo> whole_program(const program_counters_record& r) {
   ProgramInfo prog;
   prog.id = r.id;
   prog.name.assign(r.name, strnlen(r.name, sizeof(r.name)));
-  const char* type = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(r.type));
-  prog.type = type ? type : "type" + std::to_string(r.type);
+  prog.type = program_type_name(r.type);
   prog.run_time_ns = r.run_time_ns;
   prog.run_cnt = r.run_cnt;
   prog.recursion_misses = r.recursion_misses;
