@@ -11,6 +11,7 @@
 #include <ig/schema.h>
 
 #include "output/record_formatter.h"
+#include "runtime/param_values.h"  // parse_duration, normalize_param
 
 namespace ig::host {
 
@@ -28,14 +29,8 @@ struct RunOptions {
   bool verbose = false;
 };
 
-// "500ms", "2s", "1.5m", "1h", "250us", "10ns"; a bare number is seconds. Must be > 0.
-Result<std::chrono::nanoseconds> parse_duration(const std::string& text);
-
 // "a,b,,c" → {a, b, c}.
 std::vector<std::string> split_commas(const std::string& text);
-
-// Check `text` against the parameter's type and return its canonical form.
-Result<std::string> normalize_param(const Param& param, const std::string& text);
 
 // The gadget token: the first argument that is not an option or an option's value.
 // Empty when there is none.

@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "daemon/fanout_sink.h"
+#include "runtime/param_values.h"
 
 namespace ig::host {
 
@@ -49,6 +50,10 @@ Result<StartedInstance> InstanceManager::start(InstanceSpec spec, bool detached,
   resident_.drop_changed();
   auto plugin = catalog_.find(spec.gadget);
   if (!plugin) return plugin.error();
+  // A client checked them already; a state file or another client may not have.
+  auto params = check_canonical_params(plugin.value()->description(), spec.params);
+  if (!params) return params.error();
+  spec.params = std::move(params).value();
   auto managed = std::make_unique<Managed>(spec, detached);
   managed->plugin_path = plugin.value()->path.string();
   managed->sink = std::make_unique<FanoutSink>(
@@ -156,12 +161,11 @@ void InstanceManager::restore_all() {
       log(LogLevel::Warning, store_.quarantine(spec.id, "repeats the id or name of another instance"));
       continue;
     }
-    if (auto plugin = catalog_.find(spec.gadget); !plugin) {
-      log(LogLevel::Warning, store_.quarantine(spec.id, "names a gadget that cannot be loaded (" +
-                                                            plugin.error().message + ")"));
-      continue;
-    }
-    (void)start(std::move(spec), true, nullptr, true);
+    InstanceId id = spec.id;
+    // Only a gadget that cannot be found or parameters it would refuse fail here: a
+    // failed start keeps the instance listed with its error.
+    if (auto started = start(std::move(spec), true, nullptr, true); !started)
+      log(LogLevel::Warning, store_.quarantine(id, "cannot be restored (" + started.error().message + ")"));
   }
 }
 

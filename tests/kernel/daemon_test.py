@@ -300,6 +300,28 @@ def broken_state_files_are_moved_aside_and_the_others_restored(sandbox):
     ig_ok(sandbox, "remove", "good")
 
 
+def a_parameter_run_would_refuse_is_refused_at_restore_too(sandbox):
+    ig_stdout(sandbox, "run", "--name", "good", "trace_open", "--pid", "1", "--detach")
+    bad_id = ig_stdout(sandbox, "run", "--name", "bad", "trace_open", "--pid", "1", "--detach").strip()
+    os.kill(daemon_pid(sandbox), signal.SIGKILL)
+    path = os.path.join(sandbox.path("state/instances"), bad_id + ".toml")
+    with open(path) as f:
+        text = f.read()
+    expect("pid = '1'" in text, f"the state file does not hold pid = '1': {text!r}")
+    with open(path, "w") as f:
+        f.write(text.replace("pid = '1'", "pid = 'notanumber'"))
+    after = listed(sandbox)
+    expect(set(after) == {"good"} and after["good"]["status"] == "running", f"restored: {after}")
+    expect(os.path.exists(path + ".broken") and not os.path.exists(path), "the bad file was not moved aside")
+    with open(sandbox.path("daemon.log")) as f:
+        log = f.read()
+    lines = [line for line in log.splitlines() if bad_id in line]
+    expect(len(lines) == 1 and "'notanumber'" in lines[0] and "'--pid'" in lines[0] and "moved aside" in lines[0],
+           f"expected one line naming the key and the value: {lines}")
+    expect("restored instance 'bad'" not in log, "the bad instance was logged as restored")
+    ig_ok(sandbox, "remove", "good")
+
+
 def a_client_sending_garbage_is_closed_and_the_daemon_is_unaffected(sandbox):
     ig_stdout(sandbox, "run", "--name", "calm", "trace_exec", "--detach")
     for payload in [b"\xff" * 64, b"\x00\x00\x00\x7f\x01\x02", (1 << 30).to_bytes(4, "little") + b"\x01\x02"]:
@@ -342,6 +364,7 @@ if __name__ == "__main__":
         a_second_daemon_is_refused_and_the_first_keeps_running,
         a_stale_socket_and_pid_file_are_taken_over,
         broken_state_files_are_moved_aside_and_the_others_restored,
+        a_parameter_run_would_refuse_is_refused_at_restore_too,
         a_client_sending_garbage_is_closed_and_the_daemon_is_unaffected,
         a_non_root_client_gets_a_clear_error,
     ], tracepoints=["syscalls/sys_enter_openat", "syscalls/sys_enter_execve"])

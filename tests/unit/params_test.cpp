@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "cli/run_options.h"
@@ -115,5 +116,54 @@ TEST_CASE("every parameter error is one line naming the option") {
     std::string message = error_of(normalize_param(p, "bad value"));
     CHECK(message.starts_with("invalid value 'bad value' for '--" + p.name + "': expected "));
     CHECK(message.find('\n') == std::string::npos);
+  }
+}
+
+// What the daemon takes from a client or a state file: run's values, already canonical.
+namespace {
+
+ig::Description every_type() {
+  ig::Description d;
+  d.name = "g";
+  d.params = {{"pid", ParamType::Uint, "", ""},
+              {"failed", ParamType::Bool, "", ""},
+              {"interval", ParamType::Duration, "1s", ""},
+              {"delta", ParamType::Int, "-3", ""},
+              {"comm", ParamType::String, "", ""}};
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("the daemon accepts canonical values and fills in defaults, as ig run sends them") {
+  const ig::Description d = every_type();
+  std::map<std::string, std::string> given{{"pid", "42"}, {"failed", "true"}, {"interval", "500000000"},
+                                           {"other", "kept"}};
+  auto checked = ig::host::check_canonical_params(d, given);
+  REQUIRE(checked.ok());
+  CHECK(checked.value() == std::map<std::string, std::string>{{"pid", "42"}, {"failed", "true"},
+                                                              {"interval", "500000000"}, {"delta", "-3"},
+                                                              {"comm", ""}, {"other", "kept"}});
+  CHECK(ig::host::check_canonical_params(d, {}).value().at("interval") == "1000000000");
+}
+
+TEST_CASE("the daemon refuses a value run would refuse, naming the key and the value") {
+  const ig::Description d = every_type();
+  auto refused = [&](const std::string& key, const std::string& value) {
+    auto checked = ig::host::check_canonical_params(d, {{key, value}});
+    REQUIRE_FALSE(checked.ok());
+    return checked.error().message;
+  };
+  CHECK(refused("pid", "notanumber") == "invalid value 'notanumber' for '--pid': expected an unsigned integer, e.g. "
+                                        "--pid 1234");
+  CHECK(refused("pid", "007") == "invalid value '007' for '--pid': expected its canonical form '7'");
+  CHECK(refused("failed", "yes") == "invalid value 'yes' for '--failed': expected its canonical form 'true'");
+  CHECK(refused("failed", "") == "invalid value '' for '--failed': expected true or false");
+  CHECK(refused("delta", "1.5").starts_with("invalid value '1.5' for '--delta': expected an integer"));
+  for (const char* bad : {"2s", "0", "-5", "99999999999999999999"}) {
+    CAPTURE(bad);
+    CHECK(refused("interval", bad) == "invalid value '" + std::string(bad) +
+                                          "' for '--interval': expected a duration in nanoseconds above 0, e.g. "
+                                          "500000000");
   }
 }
