@@ -19,12 +19,30 @@ namespace fs = std::filesystem;
 namespace ig::host {
 namespace {
 
+// One line for a failed write: the file, the errno, and what the operator can do.
+Error write_error(const char* what, const fs::path& file, int err) {
+  const fs::path dir = file.parent_path();
+  std::string fix;
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT: fix = "free space in '" + dir.string() + "'"; break;
+    case EROFS: fix = "remount '" + dir.string() + "' read-write"; break;
+    case EACCES:
+    case EPERM: fix = "let root write to '" + dir.string() + "'"; break;
+    default: fix = "check '" + dir.string() + "'"; break;
+  }
+  const char* name = strerrorname_np(err);
+  return Error{std::string("cannot ") + what + " instance state '" + file.string() + "': " + std::strerror(err) +
+               " (" + (name ? name : std::to_string(err)) + "); " + fix +
+               ", or point --state-dir (state_dir in the config) elsewhere"};
+}
+
 Result<void> write_all(int fd, const std::string& data, const fs::path& path) {
   std::size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return make_error("cannot write '" + path.string() + "': " + std::strerror(errno));
+    if (n < 0) return write_error("write", path, errno);
     done += static_cast<std::size_t>(n);
   }
   return {};
@@ -104,13 +122,12 @@ Result<void> StateStore::prepare() {
 Result<void> StateStore::save(const InstanceSpec& instance) {
   fs::path final_path = file_for(instance.id);
   fs::path tmp = dir_ / ("." + instance.id.str() + ".toml.tmp");
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error("cannot write '" + tmp.string() + "': " + std::strerror(errno));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return write_error("write", tmp, errno);
   Result<void> written = write_all(fd, render_instance(instance), tmp);
-  if (written && ::fsync(fd) != 0) written = make_error("cannot fsync '" + tmp.string() + "': " + std::strerror(errno));
+  if (written && ::fsync(fd) != 0) written = write_error("fsync", tmp, errno);
   ::close(fd);
-  if (written && ::rename(tmp.c_str(), final_path.c_str()) != 0)
-    written = make_error("cannot rename '" + tmp.string() + "': " + std::strerror(errno));
+  if (written && ::rename(tmp.c_str(), final_path.c_str()) != 0) written = write_error("rename", tmp, errno);
   if (!written) {
     ::unlink(tmp.c_str());
     return written;

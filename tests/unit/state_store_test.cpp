@@ -81,3 +81,14 @@ TEST_CASE("an unparsable file is moved aside with one warning and the others sti
   CHECK(fs::exists(dir.path / "ffffffffffffffffffffffffffffffff.toml.broken"));
   CHECK(fs::exists(dir.path / "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.toml.broken"));
 }
+
+TEST_CASE("a save that cannot write names the file, the errno and what to do") {
+  TempDir dir;
+  StateStore store(dir.path / "missing");
+  auto saved = store.save(sample());
+  REQUIRE_FALSE(saved.ok());
+  CHECK(saved.error().message.starts_with("cannot write instance state '" + (dir.path / "missing").string() + "/."));
+  CHECK(saved.error().message.find(": No such file or directory (ENOENT); check '" +
+                                   (dir.path / "missing").string() +
+                                   "', or point --state-dir (state_dir in the config) elsewhere") != std::string::npos);
+}
