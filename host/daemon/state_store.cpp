@@ -1,16 +1,19 @@
 #include "daemon/state_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <sstream>
 
 #include <toml++/toml.h>
+
+#include <ig/unique_fd.h>
 
 #include "runtime/identity.h"
 
@@ -145,39 +148,83 @@ Result<void> StateStore::remove(const InstanceId& id) {
 }
 
 std::string StateStore::quarantine(const InstanceId& id, const std::string& reason) {
-  fs::path path = file_for(id);
+  return move_aside(file_for(id), reason);
+}
+
+std::string StateStore::move_aside(const fs::path& path, const std::string& reason) {
   fs::path broken = path;
   broken += ".broken";
   std::error_code ec;
-  fs::rename(path, broken, ec);
-  return "state file '" + path.string() + "' " + reason + "; moved aside to '" + broken.string() + "'";
+  fs::rename(path, broken, ec);  // a symbolic link moves itself, never its target
+  return "state file '" + path.string() + "' " + reason +
+         (ec ? "; could not move it aside (" + ec.message() + "), ignoring"
+             : "; moved aside to '" + broken.string() + "'");
 }
+
+namespace {
+
+// A state file is a small regular file the daemon wrote: never follow a link, nor
+// trust a file another user could have placed or changed.
+constexpr std::size_t kMaxStateFileBytes = 64 * 1024;
+
+Result<std::string> read_state_file(const fs::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  if (!fd && errno == ELOOP) return make_error("is a symbolic link, which is never followed");
+  if (!fd) return make_error(std::string("cannot be opened: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return make_error(std::string("cannot be read: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return make_error("is not a regular file");
+  if (st.st_uid != ::geteuid())
+    return make_error("is owned by uid " + std::to_string(st.st_uid) + ", not by the daemon's uid " +
+                      std::to_string(::geteuid()));
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return make_error(std::string("is writable by group or others (mode ") + mode + ")");
+  }
+  if (static_cast<std::size_t>(st.st_size) > kMaxStateFileBytes)
+    return make_error("is " + std::to_string(st.st_size) + " bytes, more than a state file's " +
+                      std::to_string(kMaxStateFileBytes / 1024) + " KiB");
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::read(fd.get(), text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return make_error(std::string("cannot be read: ") + std::strerror(errno));
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  text.resize(done);
+  return text;
+}
+
+bool is_temp_file(const std::string& name) { return name.starts_with(".") && name.ends_with(".toml.tmp"); }
+
+}  // namespace
 
 StateStore::Loaded StateStore::load_all() {
   Loaded loaded;
   std::error_code ec;
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir_, ec))
-    if (entry.path().extension() == ".toml" && !entry.path().filename().string().starts_with("."))
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    // A save a killed daemon never finished: its instance was never reported started.
+    if (is_temp_file(name)) ::unlink(entry.path().c_str());
+    else if (entry.path().extension() == ".toml" && !name.starts_with("."))
       files.push_back(entry.path());
+  }
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {
-    std::string text;
-    {
-      std::ifstream in(path);
-      std::ostringstream buf;
-      buf << in.rdbuf();
-      text = buf.str();
+    auto text = read_state_file(path);
+    if (!text) {
+      loaded.warnings.push_back(move_aside(path, text.error().message));
+      continue;
     }
-    auto parsed = parse_instance(text, path.string());
+    auto parsed = parse_instance(text.value(), path.string());
     if (parsed && parsed->id.str() != path.stem().string())
       parsed = make_error("its id '" + parsed->id.str() + "' does not match the file name");
     if (!parsed) {
-      fs::path broken = path;
-      broken += ".broken";
-      fs::rename(path, broken, ec);
-      loaded.warnings.push_back("state file '" + path.string() + "' is invalid (" + parsed.error().message +
-                                "); moved aside to '" + broken.string() + "'");
+      loaded.warnings.push_back(move_aside(path, "is invalid (" + parsed.error().message + ")"));
       continue;
     }
     loaded.instances.push_back(std::move(parsed).value());

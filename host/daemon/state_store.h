@@ -24,7 +24,9 @@ class StateStore {
     std::vector<InstanceSpec> instances;
     std::vector<std::string> warnings;  // files moved aside, one line each
   };
-  // Every instance file; one that does not parse is renamed to *.broken.
+  // Every instance file; one that does not parse, or that is not a small regular file
+  // of the daemon's own (a link, another user's, writable by others), is renamed to
+  // *.broken. Temp files of a save a killed daemon never finished are deleted.
   Loaded load_all();
   // Move an instance's file aside to *.broken (e.g. its gadget is gone).
   std::string quarantine(const InstanceId& id, const std::string& reason);
@@ -32,6 +34,9 @@ class StateStore {
   std::filesystem::path file_for(const InstanceId& id) const { return dir_ / (id.str() + ".toml"); }
 
  private:
+  // Rename to *.broken; the warning line to log.
+  static std::string move_aside(const std::filesystem::path& path, const std::string& reason);
+
   std::filesystem::path dir_;
 };
 

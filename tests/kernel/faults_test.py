@@ -4,10 +4,12 @@ read-only, and (below) kill -9 mid-run, bad state files, SIGTERM under load. Eac
 fault gets one line naming what failed and the fix, disturbs nothing else, and
 leaves no BPF object behind."""
 import contextlib
+import hashlib
 import os
+import signal
 import subprocess
 
-from daemon_test import ig_ok, ig_stdout, instance_files, listed
+from daemon_test import daemon_pid, ig_ok, ig_stdout, instance_files, listed
 from igtest import expect, expect_one_error, main, run_ig
 
 
@@ -68,8 +70,65 @@ def a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers(sand
         ig_ok(sandbox, "remove", "--all")
 
 
+def daemon_log(sandbox):
+    with open(sandbox.path("daemon.log"), errors="replace") as f:
+        return f.read()
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def bad_state_files_are_moved_aside_unread_and_the_rest_restored(sandbox):
+    good = ig_stdout(sandbox, "run", "--name", "good", "trace_exec", "--pid", "1", "--detach").strip()
+    template = ig_stdout(sandbox, "run", "--name", "template", "trace_exec", "--pid", "1", "--detach").strip()
+    d = sandbox.path("state/instances")
+    with open(os.path.join(d, template + ".toml")) as f:
+        valid = f.read()
+    os.kill(daemon_pid(sandbox), signal.SIGKILL)
+    os.unlink(os.path.join(d, template + ".toml"))
+
+    def like_valid(ident, name):
+        return valid.replace(template, ident).replace("'template'", f"'{name}'")
+
+    shadow = digest("/etc/shadow")
+    bad = {"garbage": "\x00\xff not = = toml [[",
+           "wrong_types": "id = 7\nname = ['x']\ngadget = false\ncreated = 'yesterday'\n",
+           "huge": like_valid("c" * 32, "huge") + "# " + "x" * (10 << 20) + "\n",
+           "shadow": None, "other_user": like_valid("e" * 32, "other"), "world_writable": like_valid("f" * 32, "open")}
+    idents = {}
+    for n, (kind, text) in enumerate(bad.items()):
+        ident = "abcdef"[n] * 32
+        idents[kind] = ident
+        path = os.path.join(d, ident + ".toml")
+        if text is None:
+            os.symlink("/etc/shadow", path)
+            continue
+        with open(path, "w") as f:
+            f.write(text)
+    os.chown(os.path.join(d, idents["other_user"] + ".toml"), 65534, 65534)
+    os.chmod(os.path.join(d, idents["world_writable"] + ".toml"), 0o666)
+
+    after = listed(sandbox)
+    expect(set(after) == {"good"} and after["good"]["id"] == good and after["good"]["status"] == "running",
+           f"restored: {after}")
+    log = daemon_log(sandbox)
+    for kind, ident in idents.items():
+        path = os.path.join(d, ident + ".toml")
+        expect(os.path.lexists(path + ".broken") and not os.path.lexists(path), f"the {kind} file was not moved aside")
+        lines = [line for line in log.splitlines() if path in line]
+        expect(len(lines) == 1 and "warning" in lines[0] and "moved aside" in lines[0],
+               f"expected one warning for the {kind} file: {lines}")
+    expect(os.readlink(os.path.join(d, idents["shadow"] + ".toml.broken")) == "/etc/shadow", "the link was changed")
+    expect(digest("/etc/shadow") == shadow, "/etc/shadow changed")
+    expect("root:" not in log, "the daemon's log shows what /etc/shadow holds")
+    ig_ok(sandbox, "remove", "good")
+
+
 if __name__ == "__main__":
     main("faults", [
         a_full_state_dir_refuses_a_detached_run_with_the_fix_then_recovers,
         a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers,
+        bad_state_files_are_moved_aside_unread_and_the_rest_restored,
     ], programs=["bpftool", "mount", "umount"], tracepoints=["syscalls/sys_enter_execve"])

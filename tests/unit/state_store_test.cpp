@@ -82,6 +82,31 @@ TEST_CASE("an unparsable file is moved aside with one warning and the others sti
   CHECK(fs::exists(dir.path / "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.toml.broken"));
 }
 
+TEST_CASE("a link, a huge file or a file others may write is moved aside unread; leftover temp files go") {
+  TempDir dir;
+  StateStore store(dir.path);
+  REQUIRE(store.save(sample()).ok());
+  const std::string link = "11111111111111111111111111111111", huge = "22222222222222222222222222222222",
+                    open_mode = "33333333333333333333333333333333";
+  fs::create_symlink(dir.path / (sample().id.str() + ".toml"), dir.path / (link + ".toml"));
+  write(dir.path / (huge + ".toml"), render_instance(sample(huge)) + "# " + std::string(1 << 20, 'x') + "\n");
+  write(dir.path / (open_mode + ".toml"), render_instance(sample(open_mode)));
+  fs::permissions(dir.path / (open_mode + ".toml"), fs::perms::others_write, fs::perm_options::add);
+  write(dir.path / ".44444444444444444444444444444444.toml.tmp", "half a sa");
+
+  auto loaded = store.load_all();
+  REQUIRE(loaded.instances.size() == 1);
+  CHECK(loaded.instances[0].id == sample().id);
+  REQUIRE(loaded.warnings.size() == 3);
+  CHECK(loaded.warnings[0].find("is a symbolic link, which is never followed") != std::string::npos);
+  CHECK(loaded.warnings[1].find("more than a state file's 64 KiB") != std::string::npos);
+  CHECK(loaded.warnings[2].find("is writable by group or others (mode 06") != std::string::npos);
+  for (const std::string& id : {link, huge, open_mode}) CHECK(fs::exists(dir.path / (id + ".toml.broken")));
+  CHECK(fs::is_symlink(dir.path / (link + ".toml.broken")));  // the link moved, not its target
+  CHECK(fs::exists(dir.path / (sample().id.str() + ".toml")));
+  CHECK_FALSE(fs::exists(dir.path / ".44444444444444444444444444444444.toml.tmp"));
+}
+
 TEST_CASE("a save that cannot write names the file, the errno and what to do") {
   TempDir dir;
   StateStore store(dir.path / "missing");
