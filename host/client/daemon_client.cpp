@@ -22,6 +22,8 @@ namespace ig::host {
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(30);
+// try_answering's `err` when a daemon answered, with a refusal (not an errno).
+constexpr int kRefusedByDaemon = 1;
 
 // -errno on failure.
 int try_connect(const fs::path& socket_path, UniqueFd& out) {
@@ -82,17 +84,27 @@ Result<DaemonClient> DaemonClient::try_answering(const fs::path& socket_path, in
   err = try_connect(socket_path, fd);
   if (err != 0) return make_error(std::strerror(-err));
   DaemonClient client(std::move(fd));
-  auto pong = client.request(protocol::Message(protocol::Type::Ping));
-  if (!pong) {
+  // A daemon that refuses us says why at once and closes: our ping may then fail,
+  // but its reason is still there to read.
+  (void)client.send(protocol::Message(protocol::Type::Ping));
+  auto reply = client.receive(-1);
+  if (!reply || !reply.value()) {
     err = -ECONNREFUSED;
-    return pong.error();
+    return reply ? make_error("no reply") : reply.error();
+  }
+  // A daemon that answers with a refusal runs: its reason is the error to show.
+  if (reply.value()->type() == protocol::Type::Error) {
+    err = kRefusedByDaemon;
+    return make_error(reply.value()->get("message"));
   }
   return client;
 }
 
 Result<std::optional<DaemonClient>> DaemonClient::connect_if_running(const Config& config) {
   int err = 0;
-  if (auto client = try_answering(config.socket, err)) return std::optional(std::move(client).value());
+  auto client = try_answering(config.socket, err);
+  if (client) return std::optional(std::move(client).value());
+  if (err == kRefusedByDaemon) return client.error();
   if (err == -EACCES || err == -EPERM)
     return make_error("permission denied on the ig daemon's socket '" + config.socket.string() +
                       "'; ig needs root: run it with sudo");

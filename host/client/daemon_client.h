@@ -32,6 +32,7 @@ class DaemonClient {
 
  private:
   explicit DaemonClient(UniqueFd fd) : fd_(std::move(fd)) {}
+  // `err`: 0, a connect -errno, or a positive code when the daemon answered with a refusal.
   static Result<DaemonClient> try_answering(const std::filesystem::path& socket_path, int& err);
 
   UniqueFd fd_;

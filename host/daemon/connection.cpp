@@ -34,9 +34,12 @@ void Connection::start() {
     return;
   }
   peer_pid_ = cred.pid;
+  peer_uid_ = cred.uid;
   if (cred.uid != 0 && cred.uid != ::geteuid()) {
+    log(LogLevel::Warning, "refused a client (uid " + std::to_string(cred.uid) + ", pid " + std::to_string(cred.pid) +
+                               "): the ig daemon serves root only, ignoring");
     send(error_message("permission denied: the ig daemon serves root only (you are uid " + std::to_string(cred.uid) +
-                       "); run ig as root"));
+                       "); run ig as root, e.g. with sudo"));
     close_after_flush();
     return;
   }
@@ -96,8 +99,11 @@ void Connection::handle(const Message& request) {
 void Connection::handle_run(const Message& request) {
   if (foreground_id_) return send(error_message("this connection already runs an instance"));
   // A root client may still have dropped capabilities: it gets no more from us.
-  if (auto privileged = check_bpf_privileges(peer_pid_); !privileged)
+  if (auto privileged = check_bpf_privileges(peer_pid_); !privileged) {
+    log(LogLevel::Warning, "refused a run from a client (uid " + std::to_string(peer_uid_) + ", pid " +
+                               std::to_string(peer_pid_) + "): " + privileged.error().message + ", ignoring");
     return send(error_message(privileged.error().message));
+  }
   auto run = run_request(request);
   if (!run) return send(error_message(run.error().message));
   holding_ = true;

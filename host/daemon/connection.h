@@ -54,6 +54,7 @@ class Connection final : public InstanceSink, public std::enable_shared_from_thi
   std::optional<InstanceId> attached_id_;    // the instance this connection watches
   std::uint64_t dropped_ = 0;  // events dropped because this client reads too slowly
   int peer_pid_ = 0;
+  unsigned peer_uid_ = 0;
 };
 
 }  // namespace ig::host

@@ -349,6 +349,19 @@ def a_non_root_client_gets_a_clear_error(sandbox):
     expect("root" in message, f"message does not say root is needed: {message}")
 
 
+def a_non_root_client_that_reaches_the_socket_is_told_why_it_is_refused(sandbox):
+    ig_ok(sandbox, "list")
+    os.chmod(sandbox.dir, 0o755)
+    os.chmod(sandbox.path("ig.sock"), 0o666)  # as a careless deployment would leave it
+    rc, err = run_ig(sandbox, ["list"], wrapper=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+    message = expect_one_error(rc, err, "non-root list on a reachable socket")
+    expect("serves root only" in message and "uid 65534" in message and "run ig as root" in message,
+           f"the client does not say why it was refused and what to do: {message!r}")
+    with open(sandbox.path("daemon.log")) as f:
+        refusals = [line for line in f if "refused a client (uid 65534, pid " in line]
+    expect(len(refusals) == 1, f"expected the daemon to log one refusal naming uid and pid: {refusals}")
+
+
 if __name__ == "__main__":
     main("daemon", [
         detached_instances_come_back_after_kill_9_and_leave_nothing_when_removed,
@@ -367,4 +380,5 @@ if __name__ == "__main__":
         a_parameter_run_would_refuse_is_refused_at_restore_too,
         a_client_sending_garbage_is_closed_and_the_daemon_is_unaffected,
         a_non_root_client_gets_a_clear_error,
+        a_non_root_client_that_reaches_the_socket_is_told_why_it_is_refused,
     ], tracepoints=["syscalls/sys_enter_openat", "syscalls/sys_enter_execve"])
