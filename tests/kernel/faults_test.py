@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
-"""Faults injected into a real daemon loading real BPF: its state dir full or
-read-only, and (below) kill -9 mid-run, bad state files, SIGTERM under load. Each
-fault gets one line naming what failed and the fix, disturbs nothing else, and
-leaves no BPF object behind."""
+"""Faults injected into a real daemon loading real BPF: kill -9 in the middle of
+detached runs, its state dir full or read-only, state files that are garbage, huge,
+links or someone else's, and SIGTERM while clients stream and a collector publishes.
+A fault gets one line naming what failed and the fix, loses no instance a client was
+told about, disturbs nothing else, and leaves no BPF object behind."""
 import contextlib
 import hashlib
 import os
+import random
 import signal
 import subprocess
+import threading
+import time
+import urllib.request
 
 from daemon_test import daemon_pid, ig_ok, ig_stdout, instance_files, listed
-from igtest import expect, expect_one_error, main, run_ig
+from igtest import (Failure, IgRun, bpf_ids_held_by, expect, expect_no_bpf_left, expect_one_error, ig_binary,
+                    ig_programs, main, run_ig, wait_gone)
+from metrics_test import Daemon
 
 
 @contextlib.contextmanager
@@ -126,9 +133,150 @@ def bad_state_files_are_moved_aside_unread_and_the_rest_restored(sandbox):
     ig_ok(sandbox, "remove", "good")
 
 
+RUNS, BATCH = 200, 20
+
+
+def kill_9_during_detached_runs_loses_no_instance_whose_run_returned(sandbox):
+    """Batches of RUNS / BATCH `run --detach`; in each, the daemon is killed once, a
+    random 0-60 ms after one random run started (before, during or after its save
+    and reply). Whatever `--detach` returned must come back with its id."""
+    seed = int(os.environ.get("IG_FAULT_SEED", time.time_ns() % 100000))
+    rng = random.Random(seed)
+    before = ig_programs()
+    sandbox.start_daemon()
+    returned, kills, failed, unreported, held = {}, 0, 0, 0, (set(), set())
+    for batch in range(RUNS // BATCH):
+        victim = rng.randrange(BATCH)
+        for n in range(batch * BATCH, (batch + 1) * BATCH):
+            client = subprocess.Popen([ig_binary(), "run", "--name", f"k{n}", "trace_exec", "--pid", "1", "--detach"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=sandbox.env,
+                                      stdin=subprocess.DEVNULL, text=True)
+            if n % BATCH == victim:
+                time.sleep(rng.uniform(0, 0.06))
+                pid = sandbox.daemon_pid()
+                if pid:
+                    progs, maps = bpf_ids_held_by(pid)
+                    held[0].update(progs)
+                    held[1].update(maps)
+                    os.kill(pid, signal.SIGKILL)
+                    kills += 1
+            out, err = client.communicate(timeout=60)
+            if client.returncode == 0:
+                returned[f"k{n}"] = out.strip()
+            else:
+                failed += 1
+        # The next command starts a daemon, which restores the batch.
+        after = listed(sandbox)
+        for name, ident in returned.items():
+            expect(name in after and after[name]["id"] == ident and after[name]["status"] == "running",
+                   f"seed {seed}: '{name}' ({ident[:12]}) returned from --detach but is {after.get(name)}")
+        unreported += len(set(after) - set(returned))  # saved, but killed before the reply
+        files = instance_files(sandbox)
+        expect(all(f.endswith(".toml") for f in files), f"seed {seed}: temp or broken files left: {files}")
+        expect({f[:-5] for f in files} == {i["id"] for i in after.values()},
+               f"seed {seed}: state files and list differ: {files} vs {sorted(after)}")
+        ig_ok(sandbox, "remove", "--all")
+        returned.clear()
+    expect(kills >= RUNS // BATCH // 2, f"seed {seed}: only {kills} kills landed")
+    expect(not wait_gone("prog", held[0]) and not wait_gone("map", held[1]),
+           f"seed {seed}: the killed daemons' objects are still in the kernel")
+    expect_no_bpf_left(sandbox, before, f"seed {seed}: {RUNS} runs and {kills} kills")
+    print(f"     {RUNS} runs, {kills} kills ({failed} runs failed, {unreported} of them restored), seed {seed}")
+
+
+def held_link_ids(pid):
+    links = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                links |= {int(line.split(":")[1]) for line in f if line.startswith("link_id:")}
+        except OSError:
+            pass
+    return links
+
+
+def sigterm_while_clients_stream_and_a_collector_publishes_exits_clean(sandbox):
+    with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+        stats_before = f.read()
+    daemon = Daemon(sandbox)
+    stop = threading.Event()
+    workers = []
+    try:
+        ig_stdout(sandbox, "run", "--name", "keeper", "trace_open", "--detach")
+        ig_stdout(sandbox, "run", "--name", "stats", "bpfstats", "--metrics", "--interval", "200ms", "--detach")
+        streams = [IgRun(sandbox, ["--name", f"fg{n}", "trace_open"]) for n in range(3)]
+        for run in streams:
+            run.wait_attached()
+        attach = subprocess.Popen([ig_binary(), "attach", "keeper", "-o", "json"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=sandbox.env)
+
+        def opens():  # events for every stream
+            while not stop.is_set():
+                for _ in range(200):
+                    with contextlib.suppress(OSError):
+                        os.close(os.open("/etc/hostname", os.O_RDONLY))
+                time.sleep(0.01)
+
+        scrapes = []
+
+        def scrape():
+            while not stop.is_set():
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(daemon.url, timeout=5) as r:
+                        scrapes.append(b"runtime_total" in r.read())
+                time.sleep(0.05)
+
+        workers = [threading.Thread(target=opens), threading.Thread(target=scrape)]
+        for w in workers:
+            w.start()
+        deadline = time.monotonic() + 10
+        while not any(scrapes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        expect(any(scrapes), "the collector published nothing within 10 s")
+        pid = daemon.process.pid
+        progs, maps = bpf_ids_held_by(pid)
+        links = held_link_ids(pid)
+        expect(progs and maps and links, f"the daemon holds progs {progs}, maps {maps}, links {links}")
+
+        daemon.process.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = daemon.process.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            raise Failure("the daemon did not exit within 15 s of SIGTERM")
+        expect(rc == 0, f"the daemon exited with {rc}: {daemon.process.stderr()[-500:]!r}")
+        for run in streams:
+            run.wait(15)  # each client ends by itself once the daemon is gone
+        attach.wait(15)
+        expect(not os.path.exists(sandbox.path("ig.sock")) and not os.path.exists(sandbox.pid_file),
+               "the socket or the pid file was left")
+        for kind, ids in (("prog", progs), ("map", maps), ("link", links)):
+            left = wait_gone(kind, ids)
+            expect(not left, f"{kind}s left in the kernel after SIGTERM: {sorted(left)}")
+        with open("/proc/sys/kernel/bpf_stats_enabled") as f:
+            expect(f.read() == stats_before, "kernel.bpf_stats_enabled was not put back")
+        files = instance_files(sandbox)
+        expect(len(files) == 2 and all(f.endswith(".toml") for f in files),
+               f"the two detached instances' state files were not kept: {files}")
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+        daemon.stop()
+    daemon = Daemon(sandbox)  # restores both
+    try:
+        after = listed(sandbox)
+        expect({n: i["status"] for n, i in after.items()} == {"keeper": "running", "stats": "running"},
+               f"restored after SIGTERM: {after}")
+        ig_ok(sandbox, "remove", "--all")
+    finally:
+        daemon.stop()
+
+
 if __name__ == "__main__":
     main("faults", [
+        kill_9_during_detached_runs_loses_no_instance_whose_run_returned,
         a_full_state_dir_refuses_a_detached_run_with_the_fix_then_recovers,
         a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers,
         bad_state_files_are_moved_aside_unread_and_the_rest_restored,
+        sigterm_while_clients_stream_and_a_collector_publishes_exits_clean,
     ], programs=["bpftool", "mount", "umount"], tracepoints=["syscalls/sys_enter_execve"])
