@@ -32,17 +32,27 @@ std::string mode_text(mode_t mode) {
   return buf;
 }
 
-// A plugin runs with the host's privileges: refuse files anyone else could have written.
+// A plugin runs with the host's privileges: refuse a file anyone else could have
+// written or swapped. Links are resolved first, so the checks are on the real file.
+// The file, its directory and every directory above must be root's (or ours); the
+// file and its directory writable by no one else, the ones above only with the
+// sticky bit (as /tmp), where others cannot rename what they do not own.
 std::string check_trusted(const fs::path& path) {
-  for (const fs::path& p : {path, path.parent_path().empty() ? fs::path(".") : path.parent_path()}) {
+  std::error_code ec;
+  const fs::path real = fs::canonical(path, ec);
+  if (ec) return "cannot resolve " + quoted(path) + ": " + ec.message();
+  int depth = 0;
+  for (fs::path p = real;; p = p.parent_path(), ++depth) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0) return "cannot stat " + quoted(p) + ": " + std::strerror(errno);
     if (st.st_uid != 0 && st.st_uid != ::geteuid())
       return quoted(p) + " is owned by uid " + std::to_string(st.st_uid) +
              ", not root; chown root it to trust it";
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
+    bool others_write = st.st_mode & (S_IWGRP | S_IWOTH);
+    if (others_write && (depth < 2 || !(st.st_mode & S_ISVTX)))
       return quoted(p) + " has mode " + mode_text(st.st_mode) +
              ", writable by group or others; chmod go-w it to trust it";
+    if (p == p.parent_path()) break;
   }
   return "";
 }

@@ -144,6 +144,23 @@ TEST_CASE("a plugin file others can write is refused") {
                                 "' has mode 0666, writable by group or others; chmod go-w it to trust it");
 }
 
+TEST_CASE("a plugin under a directory others can rename in, or linked from a trusted one, is refused") {
+  TempDir dir;
+  fs::create_directories(dir.path / "open" / "plugins");
+  REQUIRE(::chmod((dir.path / "open").c_str(), 0777) == 0);
+  fs::path copy = dir.path / "open" / "plugins" / "throws_in_start.so";
+  fs::copy_file(plugin("IG_PLUGIN_THROWS_IN_START"), copy);
+  const std::string why = "': '" + (dir.path / "open").string() +
+                          "' has mode 0777, writable by group or others; chmod go-w it to trust it";
+  CHECK(load_error(copy) == "refusing plugin '" + copy.string() + why);
+  fs::create_directories(dir.path / "trusted");
+  fs::create_symlink(copy, dir.path / "trusted" / "throws_in_start.so");
+  CHECK(load_error(dir.path / "trusted" / "throws_in_start.so") ==
+        "refusing plugin '" + (dir.path / "trusted" / "throws_in_start.so").string() + why);
+  REQUIRE(::chmod((dir.path / "open").c_str(), 01777) == 0);  // sticky, as /tmp: no one renames 'plugins'
+  CHECK(load_plugin(copy).ok());
+}
+
 TEST_CASE("the catalog finds plugins by name and lists the loadable ones") {
   TempDir dir;
   fs::copy_file(plugin("IG_PLUGIN_THROWS_IN_START"), dir.path / "throws_in_start.so");
