@@ -61,7 +61,14 @@ int stream_events(DaemonClient& client, OutputSink& sink, std::optional<std::chr
     const protocol::Message& m = *message.value();
     switch (m.type()) {
       case protocol::Type::Event: sink.on_event(m.raw().data(), m.raw().size()); break;
-      case protocol::Type::Lost: sink.on_lost(std::strtoull(m.get("count").c_str(), nullptr, 10)); break;
+      case protocol::Type::Lost: {
+        std::uint64_t count = std::strtoull(m.get("count").c_str(), nullptr, 10);
+        if (m.get("cause") == "client_too_slow")
+          sink.on_lost_reading(count);
+        else
+          sink.on_lost(count);
+        break;
+      }
       case protocol::Type::Log:
         log(static_cast<LogLevel>(std::atoi(m.get("level").c_str())), m.get("message"));
         break;

@@ -45,6 +45,13 @@ void OutputSink::on_lost(std::uint64_t count) {
                              std::to_string(lost_) + " so far");
 }
 
+void OutputSink::on_lost_reading(std::uint64_t count) {
+  lost_ += count;
+  log(LogLevel::Warning, "lost " + std::to_string(count) + " events: this client read too slowly and the daemon's " +
+                             "32 MiB queue for it filled; write the output to a file or narrow it with --filter, " +
+                             std::to_string(lost_) + " so far");
+}
+
 void OutputSink::on_log(LogLevel level, std::string_view message) { log(level, message); }
 
 void OutputSink::on_finished(const Result<void>& status) {

@@ -28,6 +28,8 @@ class OutputSink final : public InstanceSink {
 
   void on_event(const void* record, std::size_t size) override;
   void on_lost(std::uint64_t count) override;
+  // Events the daemon dropped because this client fell 32 MiB behind.
+  void on_lost_reading(std::uint64_t count);
   void on_log(LogLevel level, std::string_view message) override;
   void on_finished(const Result<void>& status) override;
 

@@ -19,6 +19,7 @@ namespace {
 // A client that falls this far behind loses events (counted and reported) rather
 // than growing the daemon's memory without bound.
 constexpr std::size_t kMaxPendingBytes = 32 << 20;
+constexpr std::size_t kKeptBufferBytes = 1 << 20;
 }  // namespace
 
 Connection::Connection(asio::local::stream_protocol::socket socket, InstanceManager& manager)
@@ -158,11 +159,12 @@ void Connection::on_finished(const Result<void>& status) {
 void Connection::on_event(const void* record, std::size_t size) {
   if (closed_ || closing_) return;
   if (holding_) return protocol::append_event_frame(record, size, held_);
-  if (pending_.size() > kMaxPendingBytes) {
+  // What waits and what is being written count alike: that is the memory held.
+  if (pending_.size() + in_flight_.size() > kMaxPendingBytes) {
     ++dropped_;
     return;
   }
-  if (dropped_ > 0) protocol::append_frame(lost_message(std::exchange(dropped_, 0)), pending_);
+  if (dropped_ > 0) protocol::append_frame(too_slow_message(std::exchange(dropped_, 0)), pending_);
   protocol::append_event_frame(record, size, pending_);
   // Writes start from the loop, so a burst of events leaves as one large write.
   if (!writing_) flush();
@@ -179,8 +181,12 @@ void Connection::flush() {
   auto self = shared_from_this();
   asio::async_write(socket_, asio::buffer(in_flight_), [this, self](boost::system::error_code ec, std::size_t) {
     writing_ = false;
+    // A burst's buffer goes back to the allocator: an idle client holds no more.
+    if (in_flight_.capacity() > kKeptBufferBytes) std::string().swap(in_flight_);
     in_flight_.clear();
     if (ec) return close();
+    // Losses are reported before the next event; when none comes, once caught up.
+    if (dropped_ > 0 && !closing_) protocol::append_frame(too_slow_message(std::exchange(dropped_, 0)), pending_);
     flush();
   });
 }

@@ -56,6 +56,12 @@ Message lost_message(std::uint64_t count) {
   return m;
 }
 
+Message too_slow_message(std::uint64_t count) {
+  Message m = lost_message(count);
+  m.add("cause", "client_too_slow");
+  return m;
+}
+
 Message log_message(LogLevel level, std::string_view text) {
   Message m(Type::Log);
   m.add("level", std::to_string(static_cast<int>(level))).add("message", std::string(text));

@@ -25,6 +25,8 @@ protocol::Message attached_message(const StartedInstance& attached);
 protocol::Message list_entry(const InstanceInfo& info);
 
 protocol::Message lost_message(std::uint64_t count);
+// Events the daemon dropped because this client read too slowly.
+protocol::Message too_slow_message(std::uint64_t count);
 protocol::Message log_message(LogLevel level, std::string_view text);
 // Without an error field when the instance ended well.
 protocol::Message finished_message(const Result<void>& status);

@@ -28,7 +28,7 @@ enum class Type : std::uint8_t {
   Run = 2,          // gadget, name, detach, param.<name>=value ...
   Started = 3,      // id, name, gadget, plugin
   Event = 4,        // raw record
-  Lost = 5,         // count
+  Lost = 5,         // count, cause ("client_too_slow" when the daemon dropped them, else absent)
   Log = 6,          // level, message
   Finished = 7,     // error (absent when it ended well)
   Stop = 8,         // stop this connection's foreground instance

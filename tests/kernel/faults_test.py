@@ -272,6 +272,57 @@ def sigterm_while_clients_stream_and_a_collector_publishes_exits_clean(sandbox):
         daemon.stop()
 
 
+def a_client_that_stops_reading_is_told_what_it_lost(sandbox):
+    """An `ig attach` whose stdout nobody reads while 300k opens stream: the daemon
+    drops what passes its 32 MiB queue for that client and, once the storm is over
+    and the client reads again, says how many it dropped and why."""
+    ig_stdout(sandbox, "run", "--name", "storm", "trace_open", "--pid", str(os.getpid()), "--detach")
+    err_path = sandbox.path("slow.err")
+    with open(err_path, "w") as err:
+        slow = subprocess.Popen([ig_binary(), "attach", "storm", "-o", "json"], stdout=subprocess.PIPE, stderr=err,
+                                stdin=subprocess.DEVNULL, env=sandbox.env)
+    try:
+        deadline = time.monotonic() + 10
+        while "attached to 'storm'" not in open(err_path).read():
+            expect(time.monotonic() < deadline and slow.poll() is None, f"attach failed: {open(err_path).read()}")
+            time.sleep(0.05)
+        missing = sandbox.path("x" * 200)  # long names: fewer events fill the queue
+        for _ in range(300000):
+            with contextlib.suppress(OSError):
+                os.open(missing, os.O_RDONLY)
+        events = 0
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the instance has read its ring buffer
+            events = listed(sandbox)["storm"]["events"]
+            if events >= 300000:
+                break
+            time.sleep(0.2)
+        expect(events >= 300000, f"the instance saw {events} of 300000 opens")
+        received = []
+        reader = threading.Thread(target=lambda: received.append(sum(1 for _ in slow.stdout)))
+        reader.start()
+        deadline = time.monotonic() + 20
+        while "this client read too slowly" not in open(err_path).read() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        slow.send_signal(signal.SIGINT)
+        slow.wait(15)
+        reader.join()
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+    lines = [line for line in open(err_path).read().splitlines() if "lost" in line]
+    expect(len(lines) == 1 and "this client read too slowly" in lines[0] and "--filter" in lines[0],
+           f"expected one line saying what was lost, why and what to do: {lines}")
+    lost = int(lines[0].split("lost ")[1].split()[0])
+    # Every storm event was received or reported lost; this test's own later opens
+    # (its files) may count in the instance but reach no one once the client left.
+    total = listed(sandbox)["storm"]["events"]
+    expect(events <= received[0] + lost <= total,
+           f"received {received[0]} + lost {lost} is not between {events} and the instance's {total} events")
+    expect(lost > 0 and received[0] > 0, f"received {received[0]}, lost {lost}: the queue never filled")
+    ig_ok(sandbox, "remove", "storm")
+
+
 if __name__ == "__main__":
     main("faults", [
         kill_9_during_detached_runs_loses_no_instance_whose_run_returned,
@@ -279,4 +330,5 @@ if __name__ == "__main__":
         a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers,
         bad_state_files_are_moved_aside_unread_and_the_rest_restored,
         sigterm_while_clients_stream_and_a_collector_publishes_exits_clean,
+        a_client_that_stops_reading_is_told_what_it_lost,
     ], programs=["bpftool", "mount", "umount"], tracepoints=["syscalls/sys_enter_execve"])
