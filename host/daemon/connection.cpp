@@ -20,6 +20,7 @@ namespace {
 // than growing the daemon's memory without bound.
 constexpr std::size_t kMaxPendingBytes = 32 << 20;
 constexpr std::size_t kKeptBufferBytes = 1 << 20;
+constexpr std::size_t kMaxFrameBytes = 64 << 10;  // room for a typical event frame past the cap
 }  // namespace
 
 Connection::Connection(asio::local::stream_protocol::socket socket, InstanceManager& manager)
@@ -165,6 +166,9 @@ void Connection::on_event(const void* record, std::size_t size) {
     return;
   }
   if (dropped_ > 0) protocol::append_frame(too_slow_message(std::exchange(dropped_, 0)), pending_);
+  // Grown by doubling, a queue near the cap would be copied into one twice its size.
+  if (pending_.size() > kKeptBufferBytes && pending_.capacity() < kMaxPendingBytes + kMaxFrameBytes)
+    pending_.reserve(kMaxPendingBytes + kMaxFrameBytes);
   protocol::append_event_frame(record, size, pending_);
   // Writes start from the loop, so a burst of events leaves as one large write.
   if (!writing_) flush();
