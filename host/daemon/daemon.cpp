@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -78,6 +79,19 @@ Result<void> make_private_dir(const fs::path& dir) {
   return {};
 }
 
+// Each instance holds about 17 fds (programs, maps, links, its ring buffer); systemd
+// gives services a soft limit of 1024, which stops near 60 instances. The loop is
+// epoll, never select(), so the hard limit is safe to take.
+void raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t was = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) == 0)
+    log(LogLevel::Debug, "raised the open file limit from " + std::to_string(was) + " to " +
+                             std::to_string(limit.rlim_cur));
+}
+
 void accept_loop(stream_protocol::acceptor& acceptor, InstanceManager& manager) {
   acceptor.async_accept([&acceptor, &manager](boost::system::error_code ec, stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted) return;
@@ -106,6 +120,7 @@ int run_daemon(const Config& config) {
   for (const std::string& line : mounted.value()) log(LogLevel::Info, line);
   route_libbpf_logs();
   ::signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
 
   StateStore store(config.instances_dir());
   if (auto prepared = store.prepare(); !prepared) return fail(prepared.error().message);

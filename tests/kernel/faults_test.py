@@ -323,6 +323,28 @@ def a_client_that_stops_reading_is_told_what_it_lost(sandbox):
     ig_ok(sandbox, "remove", "storm")
 
 
+def a_low_soft_fd_limit_does_not_cap_the_instances(sandbox):
+    """systemd starts services with 1024 open files (soft) and far more (hard); an
+    instance holds about 17 fds. The daemon takes its hard limit."""
+    with open(sandbox.path("daemon.err"), "w") as err:
+        daemon = subprocess.Popen(["prlimit", "--nofile=128:8192", "--", ig_binary(), "daemon"], env=sandbox.env,
+                                  stdout=err, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while "listening on" not in open(sandbox.path("daemon.err")).read():
+            expect(time.monotonic() < deadline and daemon.poll() is None, "the daemon did not start")
+            time.sleep(0.05)
+        with open(f"/proc/{daemon.pid}/limits") as f:
+            soft = [line.split()[3] for line in f if line.startswith("Max open files")][0]
+        expect(soft == "8192", f"the daemon's soft limit is {soft}, not its hard limit 8192")
+        for n in range(10):  # past 128 fds
+            ig_stdout(sandbox, "run", "--name", f"i{n}", "trace_exec", "--pid", "1", "--detach")
+        ig_ok(sandbox, "remove", "--all")
+    finally:
+        daemon.terminate()
+        daemon.wait(15)
+
+
 if __name__ == "__main__":
     main("faults", [
         kill_9_during_detached_runs_loses_no_instance_whose_run_returned,
@@ -331,4 +353,5 @@ if __name__ == "__main__":
         bad_state_files_are_moved_aside_unread_and_the_rest_restored,
         sigterm_while_clients_stream_and_a_collector_publishes_exits_clean,
         a_client_that_stops_reading_is_told_what_it_lost,
-    ], programs=["bpftool", "mount", "umount"], tracepoints=["syscalls/sys_enter_execve"])
+        a_low_soft_fd_limit_does_not_cap_the_instances,
+    ], programs=["bpftool", "mount", "umount", "prlimit"], tracepoints=["syscalls/sys_enter_execve"])
