@@ -345,6 +345,26 @@ def a_low_soft_fd_limit_does_not_cap_the_instances(sandbox):
         daemon.wait(15)
 
 
+def the_tracepoint_limit_is_named_when_a_run_passes_it(sandbox):
+    """The kernel runs at most 64 BPF programs on one tracepoint, counting every
+    tool's: the run past it says so, and the instances before it keep running."""
+    sandbox.start_daemon()
+    started = 0
+    for n in range(66):
+        rc, lines = run_ig(sandbox, ["run", "--name", f"t{n}", "trace_exec", "--pid", "1", "--detach"])
+        if rc != 0:
+            message = expect_one_error(rc, lines, f"trace_exec number {n + 1}")
+            expect("Argument list too long" in message and "at most 64 BPF programs on one tracepoint" in message,
+                   f"the limit is not named: {message!r}")
+            break
+        started += 1
+    expect(0 < started <= 64, f"{started} trace_exec instances attached to one tracepoint")
+    shown = listed(sandbox)
+    expect(len(shown) == started and all(i["status"] == "running" for i in shown.values()),
+           "the refused run disturbed the others")
+    ig_ok(sandbox, "remove", "--all")
+
+
 if __name__ == "__main__":
     main("faults", [
         kill_9_during_detached_runs_loses_no_instance_whose_run_returned,
@@ -354,4 +374,5 @@ if __name__ == "__main__":
         sigterm_while_clients_stream_and_a_collector_publishes_exits_clean,
         a_client_that_stops_reading_is_told_what_it_lost,
         a_low_soft_fd_limit_does_not_cap_the_instances,
+        the_tracepoint_limit_is_named_when_a_run_passes_it,
     ], programs=["bpftool", "mount", "umount", "prlimit"], tracepoints=["syscalls/sys_enter_execve"])

@@ -179,6 +179,10 @@ class Skeleton {
   static std::string hint(int err) {
     if (err == -EPERM || err == -EACCES) return "; run as root or grant CAP_BPF,CAP_PERFMON";
     if (err == -ENOENT) return "; this kernel lacks the hook, or tracefs is not mounted";
+    // kernel/trace/bpf_trace.c: BPF_TRACE_MAX_PROGS, for every tool on the machine.
+    if (err == -E2BIG)
+      return "; the kernel runs at most 64 BPF programs on one tracepoint or kprobe and that many are attached: "
+             "remove an instance of this gadget, or another tool's program there ('ig run bpfstats --all')";
     return "";
   }
 
