@@ -114,9 +114,10 @@ def by_name(progs):
 
 
 class Daemon:
-    """A private `ig daemon --enable-bpfstats` in a temp dir; `plugin_dirs` replaces the defaults."""
+    """A private `ig daemon FLAGS` (default --enable-bpfstats) in a temp dir; `plugin_dirs`
+    replaces the defaults."""
 
-    def __init__(self, ig, tag, plugin_dirs=None, instance=False):
+    def __init__(self, ig, tag, plugin_dirs=None, instance=False, flags=("--enable-bpfstats",)):
         self.ig = ig
         self.tmp = tempfile.mkdtemp(prefix=f"ig-bpfstats-bench-{tag}-")
         config = os.path.join(self.tmp, "config.toml")
@@ -128,7 +129,7 @@ class Daemon:
         self.env = dict(os.environ, IG_CONFIG=config)
         self.err_path = os.path.join(self.tmp, "daemon.err")
         with open(self.err_path, "wb") as err:
-            self.proc = subprocess.Popen([ig, "daemon", "--enable-bpfstats"], env=self.env, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen([ig, "daemon", *flags], env=self.env, stdin=subprocess.DEVNULL,
                                          stdout=err, stderr=err)
         self.pid = self.proc.pid
         self.instance = False
