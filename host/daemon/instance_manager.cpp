@@ -102,10 +102,12 @@ Result<InstanceName> InstanceManager::remove(const InstanceId& id) {
   if (it == instances_.end()) return make_error("no instance with id '" + id.str() + "'; see 'ig list'");
   Managed& m = *it->second;
   InstanceName name = m.info.spec.name;
+  // The state file goes first: an instance whose file stayed would come back at the
+  // next start, so one that cannot be forgotten keeps running, and the user is told.
+  if (m.info.detached)
+    if (auto removed = store_.remove(id); !removed)
+      return make_error(removed.error().message + "; '" + name.str() + "' keeps running");
   if (m.instance) m.instance->stop();
-  if (m.info.detached) {
-    if (auto removed = store_.remove(id); !removed) log(LogLevel::Warning, removed.error().message + ", ignoring");
-  }
   m.sink->end(make_error("instance '" + name.str() + "' was removed"));
   instances_.erase(it);
   log(LogLevel::Info, "removed instance '" + name.str() + "'");

@@ -141,8 +141,7 @@ Result<void> StateStore::save(const InstanceSpec& instance) {
 
 Result<void> StateStore::remove(const InstanceId& id) {
   fs::path path = file_for(id);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return make_error("cannot remove '" + path.string() + "': " + std::strerror(errno));
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return write_error("remove", path, errno);
   fsync_dir(dir_);
   return {};
 }

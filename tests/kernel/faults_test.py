@@ -71,6 +71,13 @@ def a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers(sand
         ig_stdout(sandbox, "run", "--name", "keeper", "trace_exec", "--pid", "1", "--detach")
         subprocess.run(["mount", "-o", "remount,ro", sandbox.path("state")], check=True)
         expect_refused_with_a_fix(sandbox, "refused", "EROFS", f"remount '{sandbox.path('state/instances')}' read-write")
+        # Nor can it forget one: the instance keeps running rather than come back later.
+        rc, lines = run_ig(sandbox, ["remove", "keeper"])
+        message = expect_one_error(rc, lines, "remove with the state dir read-only")
+        for part in ("EROFS", "read-write", "'keeper' keeps running"):
+            expect(part in message, f"{part!r} is not in the message: {message!r}")
+        expect(listed(sandbox).get("keeper", {}).get("status") == "running",
+               f"the refused remove stopped the instance: {listed(sandbox)}")
         subprocess.run(["mount", "-o", "remount,rw", sandbox.path("state")], check=True)
         ig_stdout(sandbox, "run", "--name", "later", "trace_exec", "--pid", "1", "--detach")
         expect(len(instance_files(sandbox)) == 2, f"state files: {instance_files(sandbox)}")
