@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "metrics/exposition.h"
+#include "metrics/metrics_request.h"
 #include "metrics/self_metrics.h"
 
 namespace asio = boost::asio;
@@ -19,8 +20,6 @@ using asio::ip::tcp;
 namespace ig::host {
 namespace {
 
-constexpr std::uint32_t kMaxHeaderBytes = 8 * 1024;
-constexpr std::size_t kMaxBufferBytes = 16 * 1024;
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
 constexpr auto kWriteTimeout = std::chrono::seconds(10);
 constexpr int kMaxSessions = 64;
@@ -97,15 +96,14 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<MetricsServer::Impl> server)
-      : stream_(std::move(socket)), buffer_(kMaxBufferBytes), server_(std::move(server)) {
+      : stream_(std::move(socket)), buffer_(kMaxMetricsBufferBytes), server_(std::move(server)) {
     ++server_->sessions;
   }
   ~Session() { --server_->sessions; }
 
   void read() {
     parser_.emplace();
-    parser_->header_limit(kMaxHeaderBytes);
-    parser_->body_limit(0);
+    limit_metrics_request(*parser_);
     stream_.expires_after(kRequestTimeout);
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
@@ -120,37 +118,20 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     if (ec) {
       log(LogLevel::Debug, "metrics: bad request from " + peer() + ": " + ec.message() + "; closing");
-      return answer(http::status::bad_request, "bad request: " + ec.message() + "\n", false, 11);
+      return answer(answer_bad_metrics_request(ec.message()));
     }
-    const auto& request = parser_->get();
-    std::string_view target(request.target().data(), request.target().size());
-    std::string_view path = target.substr(0, target.find('?'));
-    bool keep_alive = request.keep_alive();
-    int version = request.version();
-    if (path != "/metrics")
-      return answer(http::status::not_found, "not found: ig serves its metrics at /metrics\n", keep_alive, version);
-    if (request.method() != http::verb::get) {
-      response_.set(http::field::allow, "GET");
-      return answer(http::status::method_not_allowed, "method not allowed: use GET /metrics\n", keep_alive, version);
-    }
-    response_.set(http::field::content_type, beast::string_view(kExpositionContentType.data(), kExpositionContentType.size()));
-    answer(http::status::ok, server_->render(), keep_alive, version);
+    answer(answer_metrics_request(parser_->get()));
   }
 
-  void answer(http::status status, std::string body, bool keep_alive, int version) {
-    response_.version(version == 10 ? 10 : 11);
-    response_.result(status);
-    response_.set(http::field::server, "ig");
-    if (status != http::status::ok) response_.set(http::field::content_type, "text/plain; charset=utf-8");
-    response_.body() = std::move(body);
-    response_.keep_alive(keep_alive);
-    response_.prepare_payload();
+  void answer(const MetricsAnswer& reply) {
+    fill_metrics_response(reply, reply.scrape ? server_->render() : std::string(), response_);
     stream_.expires_after(kWriteTimeout);
-    http::async_write(stream_, response_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-      self->response_ = {};
-      if (ec || !keep_alive || self->server_->stopped) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, response_,
+                      [self = shared_from_this(), keep_alive = reply.keep_alive](beast::error_code ec, std::size_t) {
+                        self->response_ = {};
+                        if (ec || !keep_alive || self->server_->stopped) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
@@ -167,8 +148,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::empty_body>> parser_;
-  http::response<http::string_body> response_;
+  std::optional<MetricsRequestParser> parser_;
+  MetricsResponse response_;
   std::shared_ptr<MetricsServer::Impl> server_;
 };
 
