@@ -21,19 +21,19 @@ fs::path config_file_path(const fs::path& explicit_path) {
   return {};
 }
 
-Result<Config> load_config(const fs::path& file) {
+namespace {
+
+Result<Config> not_parsed(const fs::path& file, const toml::parse_error& e) {
+  std::ostringstream where;
+  where << e.source().begin.line;
+  return make_error("config '" + file.string() + "' line " + where.str() + ": " + std::string(e.description()) +
+                    "; fix the file or point IG_CONFIG elsewhere");
+}
+
+// The settings in a parsed file, over the defaults.
+Result<Config> from_table(const toml::table& table, const fs::path& file) {
   Config config;
-  if (file.empty()) return config;
   config.file = fs::absolute(file);
-  toml::table table;
-  try {
-    table = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    std::ostringstream where;
-    where << e.source().begin.line;
-    return make_error("config '" + file.string() + "' line " + where.str() + ": " + std::string(e.description()) +
-                      "; fix the file or point IG_CONFIG elsewhere");
-  }
   auto wrong_type = [&](const std::string& key, const char* expected) {
     return make_error("config '" + file.string() + "': '" + key + "' must be " + expected);
   };
@@ -86,6 +86,25 @@ Result<Config> load_config(const fs::path& file) {
     if (enabled && !*enabled) config.metrics_listen.clear();
   }
   return config;
+}
+
+}  // namespace
+
+Result<Config> load_config(const fs::path& file) {
+  if (file.empty()) return Config();
+  try {
+    return from_table(toml::parse_file(file.string()), file);
+  } catch (const toml::parse_error& e) {
+    return not_parsed(file, e);
+  }
+}
+
+Result<Config> parse_config(std::string_view text, const fs::path& file) {
+  try {
+    return from_table(toml::parse(text, file.string()), file);
+  } catch (const toml::parse_error& e) {
+    return not_parsed(file, e);
+  }
 }
 
 }  // namespace ig::host

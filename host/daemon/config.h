@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <ig/result.h>
@@ -30,5 +31,7 @@ std::filesystem::path config_file_path(const std::filesystem::path& explicit_pat
 // Read `file` over the defaults. Unknown keys are warnings; a wrong type or a file
 // that does not parse is an error naming the key or the line.
 Result<Config> load_config(const std::filesystem::path& file);
+// The same for a file's text; `file` names it in errors and becomes Config::file.
+Result<Config> parse_config(std::string_view text, const std::filesystem::path& file);
 
 }  // namespace ig::host
