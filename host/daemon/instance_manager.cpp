@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "daemon/fanout_sink.h"
+#include "runtime/instance_lookup.h"
 #include "runtime/param_values.h"
 
 namespace ig::host {
@@ -83,18 +84,9 @@ Result<StartedInstance> InstanceManager::start(InstanceSpec spec, bool detached,
 }
 
 Result<InstanceId> InstanceManager::resolve(const std::string& target) const {
-  if (target.empty()) return make_error("no instance given; name one, or give its id");
-  for (const auto& [id, m] : instances_)
-    if (m->info.spec.name.str() == target || id.str() == target) return id;
-  std::vector<const Managed*> matches;
-  for (const auto& [id, m] : instances_)
-    if (id.str().starts_with(target)) matches.push_back(m.get());
-  if (matches.size() == 1) return matches[0]->info.spec.id;
-  if (matches.empty()) return make_error("no instance named '" + target + "' or with that id; see 'ig list'");
-  std::string list;
-  for (const Managed* m : matches)
-    list += (list.empty() ? "" : ", ") + m->info.spec.id.short_form() + " (" + m->info.spec.name.str() + ")";
-  return make_error("id prefix '" + target + "' is ambiguous: it matches " + list + "; give more characters");
+  std::vector<const InstanceSpec*> specs;
+  for (const auto& [id, m] : instances_) specs.push_back(&m->info.spec);
+  return find_instance(target, specs);
 }
 
 Result<InstanceName> InstanceManager::remove(const InstanceId& id) {
