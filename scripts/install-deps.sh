@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
   g++ clang llvm meson ninja-build pkg-config python3
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's ASan/UBSan runtimes
   libbpf-dev bpftool libelf-dev zlib1g-dev
   libboost-dev libboost-program-options-dev libtomlplusplus-dev libyaml-dev doctest-dev libncurses-dev
   util-linux bpftrace libbpf-tools
