@@ -41,6 +41,12 @@ TEST_CASE("config: a file and its text load the same settings and errors") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("config: a malformed table header is an error naming the line, not an abort (fuzz_config)") {
+  auto parsed = parse_config("socket = \"/x\"\n[!]\n", "/etc/ig/config.toml");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().message.starts_with("config '/etc/ig/config.toml' line 2: "));
+}
+
 TEST_CASE("config: no file means the defaults; a missing file is an error naming it") {
   auto none = load_config({});
   REQUIRE(none.ok());

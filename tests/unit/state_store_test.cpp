@@ -48,6 +48,14 @@ TEST_CASE("a file with garbage, a wrong type or a bad id does not parse") {
   CHECK_FALSE(parse_instance("id = 'XYZ'\nname = 'a'\ngadget = 'g'\ncreated = 2026-01-01T00:00:00Z\n", "t").ok());
 }
 
+TEST_CASE("a malformed table header is a parse error naming the line, not an abort (fuzz_state_file)") {
+  for (const char* text : {"[!]\n", "id = 'x'\n[=]\n", "[[[1]]]\n", "[\x01]\n"}) {
+    auto r = parse_instance(text, "t");
+    REQUIRE_FALSE_MESSAGE(r.ok(), text);
+    CHECK_MESSAGE(r.error().message.starts_with("line "), r.error().message);
+  }
+}
+
 TEST_CASE("save writes atomically and load_all restores; remove deletes") {
   TempDir dir;
   StateStore store(dir.path);
