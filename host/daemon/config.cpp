@@ -5,9 +5,8 @@
 #include <set>
 #include <sstream>
 
-#include <toml++/toml.h>
-
 #include "common/log.h"
+#include "common/toml_parse.h"
 
 namespace fs = std::filesystem;
 
@@ -93,7 +92,7 @@ Result<Config> from_table(const toml::table& table, const fs::path& file) {
 Result<Config> load_config(const fs::path& file) {
   if (file.empty()) return Config();
   try {
-    return from_table(toml::parse_file(file.string()), file);
+    return from_table(parse_toml_file(file.string()), file);
   } catch (const toml::parse_error& e) {
     return not_parsed(file, e);
   }
@@ -101,7 +100,7 @@ Result<Config> load_config(const fs::path& file) {
 
 Result<Config> parse_config(std::string_view text, const fs::path& file) {
   try {
-    return from_table(toml::parse(text, file.string()), file);
+    return from_table(parse_toml(text, file.string()), file);
   } catch (const toml::parse_error& e) {
     return not_parsed(file, e);
   }

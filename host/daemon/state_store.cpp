@@ -15,6 +15,7 @@
 
 #include <ig/unique_fd.h>
 
+#include "common/toml_parse.h"
 #include "runtime/identity.h"
 
 namespace fs = std::filesystem;
@@ -79,7 +80,7 @@ std::string render_instance(const InstanceSpec& inst) {
 Result<InstanceSpec> parse_instance(const std::string& text, const std::string& source) {
   toml::table table;
   try {
-    table = toml::parse(text, source);
+    table = parse_toml(text, source);
   } catch (const toml::parse_error& e) {
     return make_error("line " + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
