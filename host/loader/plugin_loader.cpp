@@ -82,6 +82,25 @@ std::string cxx_library_text(const ig_abi_version& v) {
   return std::string(v.cxx_library, ::strnlen(v.cxx_library, sizeof(v.cxx_library)));
 }
 
+// The bytes a field of this type always has; 0 for strings, whose size is their own.
+std::size_t fixed_width(FieldType type) {
+  switch (type) {
+    case FieldType::Bool: return 1;
+    case FieldType::U32:
+    case FieldType::I32:
+    case FieldType::Errno:
+    case FieldType::Flags:
+    case FieldType::Octal: return 4;
+    case FieldType::U64:
+    case FieldType::I64:
+    case FieldType::Timestamp:
+    case FieldType::F64: return 8;
+    case FieldType::String:
+    case FieldType::StringList: return 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string check_abi_version(const ig_abi_version& plugin, const ig_abi_version& host) {
@@ -126,8 +145,10 @@ std::string check_description(const Description& d) {
     if (!seen.insert(f.name).second) return "duplicate field '" + f.name + "'";
     if (std::uint64_t(f.offset) + f.size > d.record_size)
       return "field '" + f.name + "' lies outside the record (" + std::to_string(d.record_size) + " bytes)";
-    if (f.type == FieldType::F64 && f.size != sizeof(double))
-      return "float field '" + f.name + "' must be 8 bytes";
+    // The formatter reads a fixed-width type's whole width at the field's offset.
+    if (std::size_t width = fixed_width(f.type); width != 0 && f.size != width)
+      return "field '" + f.name + "' has size " + std::to_string(f.size) + ", its type needs " + std::to_string(width) +
+             "; declare it with IG_FIELD on a member of that type";
     if (f.type == FieldType::StringList && i + 1 != d.fields.size())
       return "string list field '" + f.name + "' must be the last field";
   }

@@ -106,6 +106,21 @@ TEST_CASE("a field reaching past the record is refused, one ending at its end is
   CHECK(check_description(d) == "field 'ts' lies outside the record (19 bytes)");
 }
 
+TEST_CASE("a fixed-width field must be exactly its type's width (fuzz_record_formatter)") {
+  // The formatter reads the type's whole width: a 1-byte U32 at the end of a record
+  // read 3 bytes past it.
+  ig::Description d = valid();
+  d.fields[0] = field("pid", FieldType::U32, 3, 1);
+  const std::string fix = "; declare it with IG_FIELD on a member of that type";
+  CHECK(check_description(d) == "field 'pid' has size 1, its type needs 4" + fix);
+  d.fields[0] = field("pid", FieldType::F64, 0, 4);
+  CHECK(check_description(d) == "field 'pid' has size 4, its type needs 8" + fix);
+  d.fields[0] = field("pid", FieldType::Bool, 0, 4);
+  CHECK(check_description(d) == "field 'pid' has size 4, its type needs 1" + fix);
+  d.fields[0] = field("pid", FieldType::String, 0, 1);
+  CHECK(check_description(d) == "");
+}
+
 TEST_CASE("a string list must be the last field") {
   ig::Description d = valid();
   std::swap(d.fields[2], d.fields[3]);
