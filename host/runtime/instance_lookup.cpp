@@ -4,8 +4,12 @@ namespace ig::host {
 
 Result<InstanceId> find_instance(const std::string& target, const std::vector<const InstanceSpec*>& instances) {
   if (target.empty()) return make_error("no instance given; name one, or give its id");
+  // An id first: a name may be any 32 hex digits, even another instance's id, and
+  // a full id must never reach the wrong instance.
   for (const InstanceSpec* spec : instances)
-    if (spec->name.str() == target || spec->id.str() == target) return spec->id;
+    if (spec->id.str() == target) return spec->id;
+  for (const InstanceSpec* spec : instances)
+    if (spec->name.str() == target) return spec->id;
   std::vector<const InstanceSpec*> matches;
   for (const InstanceSpec* spec : instances)
     if (spec->id.str().starts_with(target)) matches.push_back(spec);

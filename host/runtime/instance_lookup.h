@@ -12,9 +12,9 @@
 
 namespace ig::host {
 
-// `instances` ordered by id, as the daemon holds them. An exact name or id matches;
-// else the target must be a prefix of exactly one id; an ambiguous prefix is an
-// error that lists the matches.
+// `instances` ordered by id, as the daemon holds them. A full id matches first, then
+// an exact name; else the target must be a prefix of exactly one id; an ambiguous
+// prefix is an error that lists the matches.
 Result<InstanceId> find_instance(const std::string& target, const std::vector<const InstanceSpec*>& instances);
 
 }  // namespace ig::host

@@ -37,3 +37,9 @@ TEST_CASE("an exact name wins over an id prefix it also is") {
   InstanceSpec b = spec("abcdef0123456789abcdef0123456789", "other");
   CHECK(find_instance("abc", {&a, &b}).value() == a.id);
 }
+
+TEST_CASE("a full id reaches its instance even when another is named after it (fuzz_instance_lookup)") {
+  InstanceSpec named_like_b = spec("0000000000000000000000000000000a", "ffffffffffffffffffffffffffffffff");
+  InstanceSpec b = spec("ffffffffffffffffffffffffffffffff", "b");
+  CHECK(find_instance(b.id.str(), {&named_like_b, &b}).value() == b.id);
+}
