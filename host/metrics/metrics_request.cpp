@@ -14,7 +14,9 @@ void limit_metrics_request(MetricsRequestParser& parser) {
   parser.body_limit(0);
 }
 
-MetricsAnswer answer_metrics_request(const MetricsRequest& request) {
+MetricsAnswer answer_metrics_request(const MetricsRequestParser& parser) {
+  if (!parser.is_done()) return answer_bad_metrics_request("the metrics endpoint takes no request body");
+  const MetricsRequest& request = parser.get();
   MetricsAnswer answer;
   answer.keep_alive = request.keep_alive();
   answer.version = request.version() == 10 ? 10 : 11;

@@ -105,7 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     limit_metrics_request(*parser_);
     stream_.expires_after(kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
     });
   }
@@ -120,7 +120,7 @@ class Session : public std::enable_shared_from_this<Session> {
       log(LogLevel::Debug, "metrics: bad request from " + peer() + ": " + ec.message() + "; closing");
       return answer(answer_bad_metrics_request(ec.message()));
     }
-    answer(answer_metrics_request(parser_->get()));
+    answer(answer_metrics_request(*parser_));
   }
 
   void answer(const MetricsAnswer& reply) {
