@@ -1,6 +1,7 @@
 #include "output/field_value.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -79,9 +80,16 @@ void field_text(const Field& f, const unsigned char* base, std::size_t size, Tex
     case FieldType::Timestamp:
       text = timestamp_text(read_at<std::uint64_t>(base, f.offset), boot_to_realtime_ns, style == TextStyle::Full);
       break;
-    case FieldType::F64:
-      text.append(buf, std::to_chars(buf, buf + sizeof(buf), read_at<double>(base, f.offset), std::chars_format::fixed, 2).ptr);
+    case FieldType::F64: {
+      double value = read_at<double>(base, f.offset);
+      if (!std::isfinite(value)) {  // JSON has no NaN or infinity
+        text = style == TextStyle::Full ? "null" : std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf";
+        break;
+      }
+      char wide[320];  // DBL_MAX in fixed notation is 309 digits
+      text.append(wide, std::to_chars(wide, wide + sizeof(wide), value, std::chars_format::fixed, 2).ptr);
       break;
+    }
     case FieldType::Octal: {
       std::snprintf(buf, sizeof(buf), "%04o", read_at<std::uint32_t>(base, f.offset));
       text = buf;

@@ -1,9 +1,11 @@
 // Event records to aligned columns and to JSON lines, checked against golden strings.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -245,4 +247,24 @@ TEST_CASE("-o takes columns, json, jsonpretty and yaml") {
   CHECK(parse_output_format("yaml").value() == OutputFormat::Yaml);
   CHECK(parse_output_format("yml").error().message ==
         "invalid output format 'yml'; use -o columns, json, jsonpretty or yaml");
+}
+
+TEST_CASE("f64: NaN and infinities are null in JSON, named in columns; huge values print whole (fuzz_record_formatter)") {
+  ig::Description d;
+  d.name = "cpu";
+  d.fields = {ig::make_field("cpu", FieldType::F64, 0, 8, "help")};
+  d.record_size = 8;
+  auto json = RecordFormatter::create(d, OutputFormat::Json).value();
+  auto columns = RecordFormatter::create(d, OutputFormat::Columns).value();
+  auto both = [&](double value) {
+    std::string out;
+    json.append(&value, sizeof(value), out);
+    columns.append(&value, sizeof(value), out);
+    return out;
+  };
+  CHECK(both(12.345) == "{\"cpu\":12.35}\n 12.35\n");
+  CHECK(both(std::nan("")) == "{\"cpu\":null}\n   nan\n");
+  CHECK(both(-std::numeric_limits<double>::infinity()) == "{\"cpu\":null}\n  -inf\n");
+  std::string huge = both(1e300);
+  CHECK(huge.starts_with("{\"cpu\":1000000000000000052504760255204420248704468581108159154915854115511802457988908195786371375080447864043704443832883878176942523235360430575644792184786706982848387200926575803737830233794788090059368953234970799945081119038967640880074652742780142494579258788820056842838115669472196386865459400540160.00}\n"));  // 301 digits, as printf("%.2f") gives
 }
