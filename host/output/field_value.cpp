@@ -17,9 +17,15 @@ T read_at(const unsigned char* base, std::uint32_t offset) {
 }
 
 std::string timestamp_text(std::uint64_t boot_ns, std::int64_t offset, bool full) {
-  std::int64_t wall = static_cast<std::int64_t>(boot_ns) + offset;
+  // A record's time is whatever the gadget wrote: add without overflow (wrapping
+  // garbage to other garbage), and keep the nanoseconds positive before 1970.
+  auto wall = static_cast<std::int64_t>(boot_ns + static_cast<std::uint64_t>(offset));
   std::time_t secs = wall / 1'000'000'000;
   long nanos = wall % 1'000'000'000;
+  if (nanos < 0) {
+    nanos += 1'000'000'000;
+    --secs;
+  }
   std::tm tm{};
   char buf[64];
   if (full) {

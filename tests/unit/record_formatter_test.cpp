@@ -248,6 +248,18 @@ TEST_CASE("-o takes columns, json, jsonpretty and yaml") {
   CHECK(parse_output_format("yml").error().message ==
         "invalid output format 'yml'; use -o columns, json, jsonpretty or yaml");
 }
+TEST_CASE("timestamps a gadget got wrong print as some time, never overflow (fuzz_record_formatter)") {
+  auto f = formatter(OutputFormat::Json, {"timestamp"});
+  Record r = sample();
+  r.put<std::uint64_t>(0, ~0ull);  // -1 ns after boot
+  CHECK(format(f, r, 8) == "{\"timestamp\":\"2024-01-02T03:03:59.999999999Z\"}\n");
+  r.put<std::uint64_t>(0, 0x7fffffffffffffffull);  // past INT64_MAX once the offset is added
+  std::string wrapped = format(f, r, 8);
+  CHECK(wrapped.starts_with("{\"timestamp\":\""));
+  CHECK(wrapped.ends_with("Z\"}\n"));
+  CHECK(wrapped.find('-', 15) != std::string::npos);
+}
+
 
 TEST_CASE("f64: NaN and infinities are null in JSON, named in columns; huge values print whole (fuzz_record_formatter)") {
   ig::Description d;
