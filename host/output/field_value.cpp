@@ -163,8 +163,9 @@ std::string format_flags(std::uint32_t value, const std::vector<FlagName>& names
 
 std::string errno_name(std::int32_t error) {
   if (error == 0) return "";
-  const char* name = strerrorname_np(error < 0 ? -error : error);
-  return name ? name : "E" + std::to_string(error < 0 ? -error : error);
+  std::int64_t number = error < 0 ? -std::int64_t{error} : error;  // INT32_MIN has no int32 negation
+  const char* name = number <= INT32_MAX ? strerrorname_np(static_cast<int>(number)) : nullptr;
+  return name ? name : "E" + std::to_string(number);
 }
 
 }  // namespace ig::host

@@ -154,6 +154,7 @@ TEST_CASE("errno values show as names, either sign, empty for success") {
   CHECK(errno_name(2) == "ENOENT");
   CHECK(errno_name(-13) == "EACCES");
   CHECK(errno_name(-9999) == "E9999");
+  CHECK(errno_name(INT32_MIN) == "E2147483648");  // found by fuzz_record_formatter: no overflow
 }
 
 TEST_CASE("timestamps before and after a second boundary keep their nanoseconds") {
@@ -259,7 +260,6 @@ TEST_CASE("timestamps a gadget got wrong print as some time, never overflow (fuz
   CHECK(wrapped.ends_with("Z\"}\n"));
   CHECK(wrapped.find('-', 15) != std::string::npos);
 }
-
 
 TEST_CASE("f64: NaN and infinities are null in JSON, named in columns; huge values print whole (fuzz_record_formatter)") {
   ig::Description d;
