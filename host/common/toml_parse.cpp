@@ -20,11 +20,13 @@ class Scanner {
       char c = text_[pos_];
       if (c == '#') {
         skip_to_line_end();
-      } else if (c == '"' || c == '\'') {
+      } else if ((c == '"' || c == '\'') && opens_string()) {
         if (std::string problem = string(c); !problem.empty()) return problem;
+        last_ = c;
       } else if (!is_ascii(c)) {
         return "non-ASCII character outside a string or comment";
       } else {
+        if (c != ' ' && c != '\t') last_ = c;
         next();
       }
     }
@@ -40,6 +42,11 @@ class Scanner {
   }
 
   bool at(std::string_view s) const { return text_.substr(pos_, s.size()) == s; }
+
+  // A quote starts a string only where a key or a value may start; elsewhere (as
+  // in `0'x`) it is part of a bare token, which TOML++ reads up to a delimiter,
+  // classifying every character it meets.
+  bool opens_string() const { return std::string_view("\n=[,{.").find(last_) != std::string_view::npos; }
 
   void skip_to_line_end() {
     while (pos_ < text_.size() && text_[pos_] != '\n') next();
@@ -81,6 +88,7 @@ class Scanner {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
+  char last_ = '\n';  // the last character outside strings and comments that is not a blank
 };
 
 }  // namespace

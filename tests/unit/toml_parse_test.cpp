@@ -24,7 +24,8 @@ std::string problem(const std::string& text, std::size_t expected_line = 0) {
 TEST_CASE("toml guard: non-ASCII in strings and comments is parsed as before") {
   for (const char* text : {"a = \"café\"\n", "a = 'café'\n", "a = \"\"\"ü\nö\"\"\"\n", "a = '''ü'''\n",
                            "# répertoire\na = 1\n", "\"é\" = 1\n", "[\"é\"]\nb = [\"ü\", 'ñ']\n",
-                           "a = \"\"\"x\"\"\"\"\nb = 'é'\n", "a = \"\\\"é\"\n", "a = \"\"\"\\\n  x é\"\"\"\n"}) {
+                           "a = \"\"\"x\"\"\"\"\nb = 'é'\n", "a = \"\\\"é\"\n", "a = \"\"\"\\\n  x é\"\"\"\n",
+                           "a = {b='é', c=[\"ü\",'ö']}\n", "\"a\".'é' = 1\n", "[ 'é' . \"ü\" ]\n"}) {
     CHECK_MESSAGE(problem(text).empty(), text);
     CHECK_NOTHROW(parse_toml(text, "t"));
   }
@@ -34,6 +35,8 @@ TEST_CASE("toml guard: non-ASCII where TOML++ 3.3 misbehaves is a parse error wi
   CHECK(problem("a = 1\nb = 1é\n", 2) == "non-ASCII character outside a string or comment");
   CHECK(problem("é = 1\n", 1) == "non-ASCII character outside a string or comment");
   CHECK(problem(" \xef\xba\xbf", 1) == "non-ASCII character outside a string or comment");
+  // A quote inside a bare token opens no string: TOML++ reads on to a delimiter.
+  CHECK(problem("a = 1\nb = 0'/tmp\xef\xbb\xaf'\n", 2) == "non-ASCII character outside a string or comment");
   CHECK(problem("a = 'x'\nb = \"\"\"\\\n\xc2\xa7\"\"\"\n", 3).starts_with("non-ASCII character starting a line"));
   CHECK(problem("a = \"\"\"\\\xc3\xa9\"\"\"\n", 1) == "non-ASCII character after a backslash in a multi-line string");
   try {
