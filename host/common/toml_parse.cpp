@@ -2,110 +2,94 @@
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 namespace ig::host {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// Stands in for a non-ASCII character on the first pass: TOML accepts it exactly
+// where it accepts a non-ASCII one, in strings and comments, and nowhere else.
+constexpr char kStandIn = '@';
+
 bool is_ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Walks the text as TOML's lexer does, far enough to know whether each byte is in a
-// string, a comment or neither.
-class Scanner {
- public:
-  explicit Scanner(std::string_view text) : text_(text) {}
+// The length of the UTF-8 sequence at `pos` (1 for a stray byte), so that one
+// stand-in replaces one character and TOML++'s columns stay the same.
+std::size_t sequence_length(std::string_view text, std::size_t pos) {
+  auto lead = static_cast<unsigned char>(text[pos]);
+  std::size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  std::size_t length = 1;
+  while (length < want && pos + length < text.size() && is_continuation(text[pos + length])) ++length;
+  return length;
+}
 
-  std::string run() {
-    while (pos_ < text_.size()) {
-      char c = text_[pos_];
-      if (c == '#') {
-        skip_to_line_end();
-      } else if ((c == '"' || c == '\'') && opens_string()) {
-        if (std::string problem = string(c); !problem.empty()) return problem;
-        last_ = c;
-      } else if (!is_ascii(c)) {
-        return "non-ASCII character outside a string or comment";
-      } else {
-        if (c != ' ' && c != '\t') last_ = c;
-        next();
-      }
+std::string with_stand_ins(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (is_ascii(text[pos])) {
+      out += text[pos++];
+    } else {
+      out += kStandIn;
+      pos += sequence_length(text, pos);
     }
-    return "";
   }
+  return out;
+}
 
-  std::size_t line() const { return line_; }
+// The original character at a 1-based line and column of the stand-in text (whose
+// columns count characters), or "" when that is an ASCII one.
+std::string_view non_ascii_at(std::string_view text, toml::source_position where) {
+  std::size_t pos = 0;
+  for (toml::source_index line = 1; line < where.line && pos < text.size(); ++pos)
+    if (text[pos] == '\n') ++line;
+  for (toml::source_index column = 1; column < where.column && pos < text.size(); ++column)
+    pos += is_ascii(text[pos]) ? 1 : sequence_length(text, pos);
+  if (pos >= text.size() || is_ascii(text[pos])) return {};
+  return text.substr(pos, sequence_length(text, pos));
+}
 
- private:
-  void next() {
-    if (text_[pos_] == '\n') ++line_;
-    ++pos_;
+// A backslash, blanks, then a non-ASCII character: in a multi-line basic string
+// TOML++ classifies that character (a line-ending backslash skips the blanks). In
+// a literal string or a comment it would be harmless; refusing it there too keeps
+// this check free of knowing which it is.
+std::size_t line_of_backslash_before_non_ascii(std::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    if (text[pos] == '\n') ++line;
+    if (text[pos] != '\\') continue;
+    std::size_t next = pos + 1, at_line = line;
+    while (next < text.size() && std::string_view(" \t\r\n").find(text[next]) != std::string_view::npos)
+      if (text[next++] == '\n') ++at_line;
+    if (next > pos + 1 && next < text.size() && !is_ascii(text[next])) return at_line;
   }
+  return 0;
+}
 
-  bool at(std::string_view s) const { return text_.substr(pos_, s.size()) == s; }
-
-  // A quote starts a string only where a key or a value may start; elsewhere (as
-  // in `0'x`) it is part of a bare token, which TOML++ reads up to a delimiter,
-  // classifying every character it meets.
-  bool opens_string() const { return std::string_view("\n=[,{.").find(last_) != std::string_view::npos; }
-
-  void skip_to_line_end() {
-    while (pos_ < text_.size() && text_[pos_] != '\n') next();
-  }
-
-  // From the opening quote to past the closing one (or the line end for an
-  // unterminated one-line string, which TOML++ reports itself).
-  std::string string(char quote) {
-    const std::string triple(3, quote);
-    bool multi_line = at(triple);
-    bool basic = quote == '"';
-    pos_ += multi_line ? 3 : 1;
-    while (pos_ < text_.size()) {
-      if (multi_line ? at(triple) : text_[pos_] == quote) {
-        pos_ += multi_line ? 3 : 1;
-        // Up to two quotes more belong to a multi-line string's content.
-        for (int extra = 0; multi_line && extra < 2 && pos_ < text_.size() && text_[pos_] == quote; ++extra) ++pos_;
-        return "";
-      }
-      if (!multi_line && text_[pos_] == '\n') return "";
-      if (basic && text_[pos_] == '\\') {
-        next();
-        if (pos_ >= text_.size()) return "";
-        if (multi_line && (!is_ascii(text_[pos_]) || is_space(text_[pos_]))) {
-          // A line-ending backslash: TOML++ classifies the character after the
-          // blanks it skips; and any character right after the backslash.
-          if (!is_ascii(text_[pos_])) return "non-ASCII character after a backslash in a multi-line string";
-          while (pos_ < text_.size() && is_space(text_[pos_])) next();
-          if (pos_ < text_.size() && !is_ascii(text_[pos_]))
-            return "non-ASCII character starting a line after a line-ending backslash; escape it as \\uXXXX";
-          continue;
-        }
-      }
-      next();
-    }
-    return "";
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-  char last_ = '\n';  // the last character outside strings and comments that is not a blank
-};
+[[noreturn]] void fail(const std::string& what, toml::source_position where, const std::string& source) {
+  throw toml::parse_error(what.c_str(), toml::source_region{where, where, std::make_shared<const std::string>(source)});
+}
 
 }  // namespace
 
-std::string unsafe_toml(std::string_view text, std::size_t& line) {
-  Scanner scanner(text);
-  std::string problem = scanner.run();
-  line = scanner.line();
-  return problem;
-}
-
 toml::table parse_toml(std::string_view text, const std::string& source) {
-  std::size_t line = 0;
-  if (std::string problem = unsafe_toml(text, line); !problem.empty()) {
-    toml::source_position where{static_cast<toml::source_index>(line), 1};
-    throw toml::parse_error(problem.c_str(),
-                            toml::source_region{where, where, std::make_shared<const std::string>(source)});
+  std::string stand_in = with_stand_ins(text);
+  if (stand_in != text) {
+    // First the text with every non-ASCII character replaced: TOML++ itself then
+    // decides where each one is, without ever classifying one.
+    try {
+      (void)toml::parse(stand_in, source);
+    } catch (const toml::parse_error& e) {
+      std::string what(e.description());
+      if (std::string_view original = non_ascii_at(text, e.source().begin); !original.empty())
+        for (std::size_t at = what.find(kStandIn); at != std::string::npos; at = what.find(kStandIn, at + original.size()))
+          what.replace(at, 1, original);
+      fail(what, e.source().begin, source);
+    }
+    if (std::size_t line = line_of_backslash_before_non_ascii(text))
+      fail("non-ASCII character after a backslash and blanks; escape it as \\uXXXX", {static_cast<toml::source_index>(line), 1},
+           source);
   }
   return toml::parse(text, source);
 }

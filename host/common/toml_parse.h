@@ -3,7 +3,7 @@
 // that is undefined behaviour, when it asks whether some non-ASCII characters are
 // whitespace (marzer/tomlplusplus#190 and #295, fixed upstream by #305). It asks
 // that outside strings and comments, where TOML allows no non-ASCII character
-// anyway, and in a multi-line basic string right after a backslash. Those texts are
+// anyway, and in a multi-line basic string after a backslash. Those texts are
 // refused here, as parse errors naming the line, before TOML++ sees them.
 #pragma once
 
@@ -13,10 +13,6 @@
 #include <toml++/toml.h>
 
 namespace ig::host {
-
-// Empty when TOML++ can parse `text` safely, else why not ("non-ASCII character
-// outside a string or comment"), with `line` set to where (1-based).
-std::string unsafe_toml(std::string_view text, std::size_t& line);
 
 // toml::parse and toml::parse_file, throwing toml::parse_error for an unsafe text
 // too (and for a file that cannot be read, as TOML++ does).
