@@ -73,7 +73,12 @@ std::string render_instance(const InstanceSpec& inst) {
   toml::table table{{"id", inst.id.str()}, {"name", inst.name.str()}, {"gadget", inst.gadget}, {"created", created},
                     {"params", params}};
   std::ostringstream out;
-  out << "# ig instance; written by the daemon, restored at its start\n" << table << "\n";
+  // Basic strings only: TOML++ 3.3 writes a value holding a newline as a literal
+  // string it cannot read back, one line or three quotes that the value itself
+  // ends early (found by fuzz_state_file). A basic string escapes what it must.
+  constexpr auto flags = toml::toml_formatter::default_flags &
+                         ~(toml::format_flags::allow_literal_strings | toml::format_flags::allow_multi_line_strings);
+  out << "# ig instance; written by the daemon, restored at its start\n" << toml::toml_formatter(table, flags) << "\n";
   return out.str();
 }
 

@@ -307,9 +307,9 @@ def a_parameter_run_would_refuse_is_refused_at_restore_too(sandbox):
     path = os.path.join(sandbox.path("state/instances"), bad_id + ".toml")
     with open(path) as f:
         text = f.read()
-    expect("pid = '1'" in text, f"the state file does not hold pid = '1': {text!r}")
+    expect('pid = "1"' in text, f"the state file does not hold pid = \"1\": {text!r}")
     with open(path, "w") as f:
-        f.write(text.replace("pid = '1'", "pid = 'notanumber'"))
+        f.write(text.replace('pid = "1"', 'pid = "notanumber"'))
     after = listed(sandbox)
     expect(set(after) == {"good"} and after["good"]["status"] == "running", f"restored: {after}")
     expect(os.path.exists(path + ".broken") and not os.path.exists(path), "the bad file was not moved aside")
