@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <list>
 #include <optional>
 
 #include "common/log.h"
@@ -73,6 +74,10 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
   return out;
 }
 
+namespace {
+class Session;
+}  // namespace
+
 struct MetricsServer::Impl : std::enable_shared_from_this<MetricsServer::Impl> {
   Impl(asio::io_context& io, MetricsRegistry& r, HostFamilies h)
       : acceptor(io), retry(io), registry(r), host_families(std::move(h)) {}
@@ -82,7 +87,11 @@ struct MetricsServer::Impl : std::enable_shared_from_this<MetricsServer::Impl> {
   MetricsRegistry& registry;
   HostFamilies host_families;
   int sessions = 0;
-  std::uint64_t refused = 0;  // connections closed at accept because of kMaxSessions
+  // Sessions waiting for a request's header, the longest-waiting first: when all
+  // kMaxSessions are taken, a new connection closes the first of them, so clients
+  // that connect and say nothing can delay a scrape but never lock it out.
+  std::list<std::weak_ptr<Session>> waiting;
+  std::uint64_t evicted = 0;
   std::size_t last_size = 4096;
   bool stopped = false;
 
@@ -99,19 +108,43 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), buffer_(kMaxMetricsBufferBytes), server_(std::move(server)) {
     ++server_->sessions;
   }
-  ~Session() { --server_->sessions; }
+  ~Session() {
+    stop_waiting();
+    release_slot();
+  }
 
   void read() {
     parser_.emplace();
     limit_metrics_request(*parser_);
     stream_.expires_after(kRequestTimeout);
+    waiting_ = server_->waiting.insert(server_->waiting.end(), weak_from_this());
     http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_read(ec);
     });
   }
 
+  // Closes the connection and frees its place at once; the pending read then ends,
+  // and the session with it.
+  void evict() {
+    stop_waiting();
+    release_slot();
+    close();
+  }
+
  private:
+  void release_slot() {
+    if (counted_) --server_->sessions;
+    counted_ = false;
+  }
+
+  void stop_waiting() {
+    if (waiting_ == server_->waiting.end()) return;
+    server_->waiting.erase(waiting_);
+    waiting_ = server_->waiting.end();
+  }
+
   void on_read(beast::error_code ec) {
+    stop_waiting();
     if (server_->stopped) return close();
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::connection_reset || ec == asio::error::eof)
@@ -151,6 +184,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<MetricsRequestParser> parser_;
   MetricsResponse response_;
   std::shared_ptr<MetricsServer::Impl> server_;
+  std::list<std::weak_ptr<Session>>::iterator waiting_ = server_->waiting.end();
+  bool counted_ = true;  // in server_->sessions
 };
 
 }  // namespace
@@ -166,13 +201,20 @@ void MetricsServer::Impl::accept() {
       });
       return;
     }
-    if (self->sessions >= kMaxSessions) {
+    if (self->sessions >= kMaxSessions && !self->waiting.empty()) {
       // Said once, then every 1000th time: a flood of connections must not flood the log.
-      if (++self->refused % 1000 == 1)
-        log(LogLevel::Warning, "metrics: " + std::to_string(kMaxSessions) + " connections are open; closed " +
-                                   std::to_string(self->refused) + " new ones so far, ignoring");
+      if (++self->evicted % 1000 == 1)
+        log(LogLevel::Warning, "metrics: " + std::to_string(kMaxSessions) +
+                                   " connections are open; closed the longest silent one for a new one (" +
+                                   std::to_string(self->evicted) + " so far)");
+      if (auto oldest = self->waiting.front().lock())
+        oldest->evict();
+      else
+        self->waiting.pop_front();
+    }
+    if (self->sessions >= kMaxSessions) {
       beast::error_code ignored;
-      socket.close(ignored);
+      socket.close(ignored);  // every session is busy answering: none to close
     } else {
       std::make_shared<Session>(std::move(socket), self)->read();
     }

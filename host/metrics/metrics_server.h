@@ -4,7 +4,8 @@
 // metrics; it never reads the kernel, so it costs microseconds per series and never
 // waits for instance work. A request is read within 10 s with at most 8 KiB of header
 // and no body; anything else gets 400 and the connection is closed. At most 64
-// connections at once; more are closed at accept.
+// connections at once: a new one closes the one that has waited longest for a
+// request's header, so silent clients can delay a scrape, never lock it out.
 #pragma once
 
 #include <cstdint>

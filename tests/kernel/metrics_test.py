@@ -474,6 +474,42 @@ def garbage_huge_and_silent_clients_are_closed_and_the_daemon_is_unaffected(sand
         daemon.stop()
 
 
+def closed_by_server(s):
+    try:
+        return s.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def silent_connections_cannot_keep_a_scrape_out(sandbox):
+    """Issue 13: 64 clients that connect and say nothing took every place, and each
+    scrape was closed at accept until they timed out; reconnecting kept it blind."""
+    daemon = Daemon(sandbox)
+    silent = []
+    try:
+        run_detached(sandbox, "--name", "mytraceopen", "trace_open")
+        for _ in range(200):
+            silent.append(socket.create_connection(("127.0.0.1", daemon.port), timeout=5))
+        started = time.monotonic()
+        text = daemon.scrape()
+        expect("mytraceopen" in text, "the scrape behind 200 silent connections lacks the instance")
+        expect(time.monotonic() - started < 5, f"the scrape took {time.monotonic() - started:.1f}s")
+        # Again while the silent ones are still open and reconnect as soon as closed.
+        for i, s in enumerate(silent):
+            if closed_by_server(s):
+                s.close()
+                silent[i] = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+        expect("mytraceopen" in daemon.scrape(), "a second scrape behind the reconnected silent clients failed")
+        expect(daemon.process.running(), "the daemon died")
+        expect("closed the longest silent one" in daemon.process.stderr(), "the daemon did not say it closed one")
+    finally:
+        for s in silent:
+            s.close()
+        daemon.stop()
+
+
 if __name__ == "__main__":
     main("metrics", [
         the_exposition_passes_promtool_and_carries_the_seed_names_and_labels,
@@ -483,4 +519,5 @@ if __name__ == "__main__":
         a_foreground_collector_takes_its_series_with_it,
         bad_listen_addresses_and_a_taken_port_fail_the_start_with_one_line,
         garbage_huge_and_silent_clients_are_closed_and_the_daemon_is_unaffected,
+        silent_connections_cannot_keep_a_scrape_out,
     ], programs=("bpftool", "promtool", "prometheus"), tracepoints=("syscalls/sys_enter_openat",))
