@@ -38,8 +38,6 @@ int try_connect(const fs::path& socket_path, UniqueFd& out) {
   return 0;
 }
 
-fs::path daemon_log_path(const Config& config) { return config.pid_file.parent_path() / "daemon.log"; }
-
 std::string last_line(const fs::path& path) {
   std::ifstream in(path);
   std::string line, last;
@@ -51,7 +49,7 @@ std::string last_line(const fs::path& path) {
 Result<pid_t> spawn_daemon(const Config& config, const std::vector<std::string>& command) {
   std::error_code ec;
   fs::create_directories(config.pid_file.parent_path(), ec);
-  fs::path log_path = daemon_log_path(config);
+  fs::path log_path = config.daemon_log();
   // Exec the real path, not /proc/self/exe, so the daemon's comm reads "ig".
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) self = "/proc/self/exe";
@@ -134,14 +132,14 @@ Result<DaemonClient> DaemonClient::connect(const Config& config, const std::vect
     while (std::chrono::steady_clock::now() < deadline) {
       if (auto client = try_answering(config.socket, err)) {
         log(LogLevel::Info, "started the ig daemon on " + config.socket.string() + "; its log: " +
-                                daemon_log_path(config).string());
+                                config.daemon_log().string());
         return client;
       }
       int status = 0;
       if (::waitpid(child.value(), &status, WNOHANG) == child.value()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    last_failure = last_line(daemon_log_path(config));
+    last_failure = last_line(config.daemon_log());
     // Maybe another client's daemon won the race and is about to listen.
     for (int i = 0; i < 20; ++i) {
       if (auto client = try_answering(config.socket, err)) return client;
@@ -149,10 +147,10 @@ Result<DaemonClient> DaemonClient::connect(const Config& config, const std::vect
     }
     if (last_failure.find("already holds") == std::string::npos || attempts >= 50)
       return make_error("the ig daemon failed to start" + (last_failure.empty() ? std::string() : ": " + last_failure) +
-                        "; see " + daemon_log_path(config).string());
+                        "; see " + config.daemon_log().string());
   }
   return make_error("the ig daemon did not answer on '" + config.socket.string() + "' within " +
-                    std::to_string(kStartTimeout.count()) + " s; see " + daemon_log_path(config).string());
+                    std::to_string(kStartTimeout.count()) + " s; see " + config.daemon_log().string());
 }
 
 Result<void> DaemonClient::send(const protocol::Message& message) {

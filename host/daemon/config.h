@@ -22,6 +22,14 @@ struct Config {
   std::filesystem::path file;  // the config file that was read, if any
 
   std::filesystem::path instances_dir() const { return state_dir / "instances"; }
+  // Where a daemon that a command starts writes its output: beside its pid file and
+  // named after it (/run/ig/ig.pid: /run/ig/ig.log). A pid file is one daemon's, so
+  // two daemons never share a log, wherever their sockets and pid files are.
+  std::filesystem::path daemon_log() const {
+    std::filesystem::path log = pid_file;
+    if (log.extension() == ".pid") log.replace_extension();
+    return log += ".log";
+  }
 };
 
 // The config file to read: `explicit_path` if given, else $IG_CONFIG, else

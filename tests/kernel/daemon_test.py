@@ -294,7 +294,7 @@ def broken_state_files_are_moved_aside_and_the_others_restored(sandbox):
     expect(set(listed(sandbox)) == {"good"}, f"restored: {sorted(listed(sandbox))}")
     for ident in bad:
         expect(os.path.exists(os.path.join(d, ident + ".toml.broken")), f"{ident[:4]}... not moved aside")
-    with open(sandbox.path("daemon.log")) as f:
+    with open(sandbox.daemon_log) as f:
         warnings = [line for line in f if "moved aside" in line]
     expect(len(warnings) == 3, f"expected one warning per broken file, got {warnings}")
     ig_ok(sandbox, "remove", "good")
@@ -313,7 +313,7 @@ def a_parameter_run_would_refuse_is_refused_at_restore_too(sandbox):
     after = listed(sandbox)
     expect(set(after) == {"good"} and after["good"]["status"] == "running", f"restored: {after}")
     expect(os.path.exists(path + ".broken") and not os.path.exists(path), "the bad file was not moved aside")
-    with open(sandbox.path("daemon.log")) as f:
+    with open(sandbox.daemon_log) as f:
         log = f.read()
     lines = [line for line in log.splitlines() if bad_id in line]
     expect(len(lines) == 1 and "'notanumber'" in lines[0] and "'--pid'" in lines[0] and "moved aside" in lines[0],
@@ -357,9 +357,37 @@ def a_non_root_client_that_reaches_the_socket_is_told_why_it_is_refused(sandbox)
     message = expect_one_error(rc, err, "non-root list on a reachable socket")
     expect("serves root only" in message and "uid 65534" in message and "run ig as root" in message,
            f"the client does not say why it was refused and what to do: {message!r}")
-    with open(sandbox.path("daemon.log")) as f:
+    with open(sandbox.daemon_log) as f:
         refusals = [line for line in f if "refused a client (uid 65534, pid " in line]
     expect(len(refusals) == 1, f"expected the daemon to log one refusal naming uid and pid: {refusals}")
+
+
+def two_started_daemons_beside_each_other_keep_their_own_logs(sandbox):
+    """Issue 13: two daemons with pid files in one folder both logged to its daemon.log."""
+    rc, err = run_ig(sandbox, ["list"])
+    expect(rc == 0 and [line for line in err if line.endswith("its log: " + sandbox.daemon_log)],
+           f"the first start does not name its log: {err}")
+    other = ["--socket", sandbox.path("other.sock"), "--pid-file", sandbox.path("other.pid"),
+             "--state-dir", sandbox.path("other-state")]
+    try:
+        rc, err = run_ig(sandbox, [*other, "list"])
+        said = [line for line in err if "its log: " in line]
+        expect(rc == 0 and len(said) == 1 and said[0].endswith("its log: " + sandbox.path("other.log")),
+               f"the second start does not name its own log once ({rc}): {err}")
+        for log, mine, theirs in (("ig.log", "ig.sock", "other.sock"), ("other.log", "other.sock", "ig.sock")):
+            with open(sandbox.path(log)) as f:
+                text = f.read()
+            expect("listening on " + sandbox.path(mine) in text and sandbox.path(theirs) not in text,
+                   f"{log} is not its own daemon's alone: {text!r}")
+        expect(not os.path.exists(sandbox.path("daemon.log")), "a shared daemon.log was written")
+    finally:
+        try:
+            with open(sandbox.path("other.pid")) as f:
+                pid = int(f.read())
+            os.kill(pid, signal.SIGTERM)
+            wait_pid_gone(pid)
+        except (OSError, ValueError):
+            pass
 
 
 if __name__ == "__main__":
@@ -381,4 +409,5 @@ if __name__ == "__main__":
         a_client_sending_garbage_is_closed_and_the_daemon_is_unaffected,
         a_non_root_client_gets_a_clear_error,
         a_non_root_client_that_reaches_the_socket_is_told_why_it_is_refused,
+        two_started_daemons_beside_each_other_keep_their_own_logs,
     ], tracepoints=["syscalls/sys_enter_openat", "syscalls/sys_enter_execve"])

@@ -85,7 +85,7 @@ def a_read_only_state_dir_refuses_a_detached_run_with_the_fix_then_recovers(sand
 
 
 def daemon_log(sandbox):
-    with open(sandbox.path("daemon.log"), errors="replace") as f:
+    with open(sandbox.daemon_log, errors="replace") as f:
         return f.read()
 
 

@@ -85,6 +85,7 @@ class Sandbox:
     def __enter__(self):
         self.dir = tempfile.mkdtemp(prefix="ig-kernel-test-")
         self.pid_file = os.path.join(self.dir, "ig.pid")
+        self.daemon_log = os.path.join(self.dir, "ig.log")  # what a started daemon writes, beside its pid file
         config = os.path.join(self.dir, "config.toml")
         with open(config, "w") as f:
             f.write(f'socket = "{self.dir}/ig.sock"\n'

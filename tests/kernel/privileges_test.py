@@ -49,7 +49,7 @@ def the_daemon_refuses_a_client_without_caps_and_logs_it(sandbox):
     p = subprocess.run([*without_bpf_caps(), sys.executable, "-c", RAW_RUN, sandbox.path("ig.sock")],
                        capture_output=True, timeout=30)
     expect(b"missing capability CAP_BPF" in p.stdout, f"the daemon's reply does not say why: {p.stdout!r} {p.stderr!r}")
-    with open(sandbox.path("daemon.log")) as f:
+    with open(sandbox.daemon_log) as f:
         refusals = [line for line in f if "refused a run from a client (uid 0, pid " in line]
     expect(len(refusals) == 1 and "CAP_BPF" in refusals[0], f"the daemon did not log the refusal once: {refusals}")
     expect_no_bpf_left(sandbox, before, "a run refused by the daemon")

@@ -55,3 +55,15 @@ TEST_CASE("config: no file means the defaults; a missing file is an error naming
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.starts_with("config '/nonexistent/ig.toml' line "));
 }
+
+TEST_CASE("config: a started daemon's log is named after its pid file, so two never share one") {
+  Config config;
+  CHECK(config.daemon_log() == "/run/ig/ig.log");
+  config.pid_file = "/tmp/a.pid";
+  Config other;
+  other.pid_file = "/tmp/b.pid";
+  CHECK(config.daemon_log() == "/tmp/a.log");
+  CHECK(other.daemon_log() == "/tmp/b.log");
+  config.pid_file = "/tmp/ig-lock";
+  CHECK(config.daemon_log() == "/tmp/ig-lock.log");
+}
