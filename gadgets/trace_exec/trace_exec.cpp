@@ -26,7 +26,7 @@ ig::Description describe() {
       "1.0.0",
       "Trace execve() and execveat() system calls",
       {
-          {"pid", ParamType::Uint, "", "only this process (tgid)"},
+          {"pid", ParamType::Uint, "", "only this process (tgid; 0 is refused: leave --pid out for all)"},
           {"failed", ParamType::Bool, "false", "only calls that failed"},
       },
       {
@@ -54,6 +54,8 @@ class TraceExec final : public ig::Gadget {
     std::uint64_t pid = params.get_uint("pid");
     if (pid > UINT32_MAX)
       return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
+    if (params.has("pid") && pid == 0)  // 0 would be no filter: a script's empty $(pidof x) must not trace all
+      return ig::make_error("invalid value '0' for '--pid': no process has id 0; leave --pid out to trace every process");
 
     return tracer_.start(ctx, [&](trace_exec_bpf& s) {
       s.rodata->targ_tgid = static_cast<__u32>(pid);

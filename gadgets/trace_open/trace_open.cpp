@@ -48,7 +48,7 @@ ig::Description describe() {
       "1.0.0",
       "Trace open(), openat() and openat2() system calls",
       {
-          {"pid", ParamType::Uint, "", "only this process (tgid)"},
+          {"pid", ParamType::Uint, "", "only this process (tgid; 0 is refused: leave --pid out for all)"},
           {"comm", ParamType::String, "", "only processes with this command name (15 characters at most)"},
           {"failed", ParamType::Bool, "false", "only calls that failed"},
       },
@@ -80,6 +80,8 @@ class TraceOpen final : public ig::Gadget {
     std::uint64_t pid = params.get_uint("pid");
     if (pid > UINT32_MAX)
       return ig::make_error("invalid value '" + std::to_string(pid) + "' for '--pid': not a process id");
+    if (params.has("pid") && pid == 0)  // 0 would be no filter: a script's empty $(pidof x) must not trace all
+      return ig::make_error("invalid value '0' for '--pid': no process has id 0; leave --pid out to trace every process");
 
     return tracer_.start(ctx, [&](trace_open_bpf& s) {
       s.rodata->targ_tgid = static_cast<__u32>(pid);

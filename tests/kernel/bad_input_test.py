@@ -24,6 +24,15 @@ def malformed_pid_names_the_option(sandbox):
     expect("'abc'" in message and "'--pid'" in message, f"message: {message!r}")
 
 
+def pid_0_is_refused_not_taken_for_every_process(sandbox):
+    """Issue 13: --pid 0 was accepted and meant no filter at all."""
+    sandbox.start_daemon()  # the gadget refuses it in the daemon: start that first, for one line
+    for gadget in ("trace_open", "trace_exec"):
+        message = refused(sandbox, ["run", gadget, "--pid", "0", "--timeout", "1"])
+        expect(message == "invalid value '0' for '--pid': no process has id 0; leave --pid out to trace every process",
+               f"{gadget}: message {message!r}")
+
+
 def unknown_option_is_named(sandbox):
     message = refused(sandbox, ["run", "trace_open", "--bogus"])
     expect("'--bogus'" in message, f"message: {message!r}")
@@ -37,5 +46,6 @@ def gadget_names_that_look_like_paths_are_refused(sandbox):
 
 if __name__ == "__main__":
     main("bad_input", [unknown_gadget_lists_available_ones, malformed_pid_names_the_option,
+                       pid_0_is_refused_not_taken_for_every_process,
                        unknown_option_is_named, gadget_names_that_look_like_paths_are_refused],
          programs=["bpftool"])
